@@ -1,0 +1,90 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { signOrder } from '../server-sign';
+import { createOrderBook, type OrderBook } from './orders';
+import { ordersPage, returnPage } from './pages/orders-page';
+import { shopPage } from './pages/shop-page';
+import { receiveWebhook } from './webhook-receiver';
+
+/** The merchant's credentials; appSecret and masterSecret never leave this server. */
+export interface MerchantApp {
+  appId: string;
+  appSecret: string;
+  masterSecret: string;
+}
+
+export interface MerchantOptions {
+  app: MerchantApp;
+  /** The gateway's origin, read per request so it can be set after both servers have ports. */
+  gatewayUrl(): string;
+  log?: (line: string) => void;
+}
+
+/** The product on sale; a real shop would read it from its catalogue. */
+export const PRODUCT = { title: '云南小粒咖啡豆 250g', amount: 6800 };
+
+const STATIC_FILES: Record<string, string> = {
+  '/static/shop.js': 'text/javascript; charset=utf-8',
+  '/static/shop.css': 'text/css; charset=utf-8',
+};
+const publicDir = fileURLToPath(new URL('./public/', import.meta.url));
+
+/**
+ * The demo merchant as a web handler: a shop page with a freshly signed order per view, the order
+ * list, the return page, and the webhook receiver that is the only thing allowed to mark an order paid.
+ */
+export function createMerchant(options: MerchantOptions): { handle(request: Request): Promise<Response>; orders: OrderBook } {
+  const orders = createOrderBook();
+  const log = options.log ?? ((line: string) => console.log(line));
+
+  async function handle(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const gatewayUrl = options.gatewayUrl();
+    const html = (body: string, status = 200) =>
+      new Response(body, { status, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': pagePolicy(gatewayUrl) } });
+
+    if (request.method === 'GET' && url.pathname === '/') {
+      const order = orders.create(PRODUCT.title, PRODUCT.amount);
+      const sign = signOrder({ appId: options.app.appId, title: order.title, amount: order.amount, outTradeNo: order.outTradeNo, appSecret: options.app.appSecret });
+      const returnUrl = new URL('/return', url.origin);
+      returnUrl.searchParams.set('order', order.outTradeNo);
+      return html(
+        shopPage(
+          { title: order.title, amount: order.amount, out_trade_no: order.outTradeNo, sign, return_url: returnUrl.href, optional: { shop: 'demo' } },
+          { gatewayUrl, appId: options.app.appId },
+        ),
+      );
+    }
+    if (request.method === 'GET' && url.pathname === '/orders') return html(ordersPage(orders.list(), { gatewayUrl }));
+    if (request.method === 'GET' && url.pathname === '/api/orders') return Response.json(orders.list());
+    if (request.method === 'GET' && url.pathname === '/return') {
+      return html(returnPage(orders.get(url.searchParams.get('order') ?? url.searchParams.get('out_trade_no') ?? ''), { gatewayUrl }));
+    }
+    if (request.method === 'POST' && url.pathname === '/webhook') {
+      const verdict = receiveWebhook(await request.text(), options.app.appId, options.app.masterSecret, orders);
+      log(verdict.accepted ? `webhook ${verdict.outTradeNo} accepted${verdict.duplicate ? ' (duplicate)' : ''}` : `webhook refused: ${verdict.reason}`);
+      return new Response(verdict.accepted ? 'success' : 'fail', { status: verdict.accepted ? 200 : 400 });
+    }
+    const type = STATIC_FILES[url.pathname];
+    if (request.method === 'GET' && type) {
+      return new Response(await readFile(publicDir + url.pathname.slice('/static/'.length)), { headers: { 'Content-Type': type } });
+    }
+    return html('<!doctype html><title>404</title><p>Not found</p>', 404);
+  }
+
+  return { handle, orders };
+}
+
+/** The strict policy the demo runs under, the same one README recommends to merchants. */
+export function pagePolicy(gatewayUrl: string): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' ${gatewayUrl}`,
+    `connect-src 'self' ${gatewayUrl}`,
+    "style-src 'self'",
+    "img-src 'self' data:",
+    `form-action 'self' ${gatewayUrl}`,
+    "base-uri 'none'",
+    "object-src 'none'",
+  ].join('; ');
+}

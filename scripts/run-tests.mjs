@@ -1,0 +1,47 @@
+// `npm test`: finds (or installs) Chromium, builds, type-checks, runs the unit suites (Vitest) and
+// the browser suites (Playwright), then prints one closing line with the totals.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { findChromium } from './find-chromium.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const results = `${root}test-results/`;
+const bin = (name) => `${root}node_modules/.bin/${name}`;
+
+function run(label, command, args, env = {}) {
+  console.log(`\n== ${label}`);
+  const child = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  return child.status === 0;
+}
+
+function readJson(path) {
+  return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : null;
+}
+
+const chromium = findChromium({ install: true });
+if (!chromium) {
+  console.error('No Chromium available for the browser tests.');
+  process.exit(1);
+}
+rmSync(results, { recursive: true, force: true });
+mkdirSync(results, { recursive: true });
+
+if (!run('build', bin('tsx'), ['scripts/build.ts'])) process.exit(1);
+const typesOk = run('typecheck', process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.json']);
+const unitOk = run('unit tests (vitest)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}unit.json`]);
+const e2eOk = run('browser tests (playwright, Chromium)', bin('playwright'), ['test'], {
+  CHROMIUM_PATH: chromium,
+  PLAYWRIGHT_JSON_OUTPUT_FILE: `${results}e2e.json`,
+});
+
+const unit = readJson(`${results}unit.json`);
+const e2e = readJson(`${results}e2e.json`);
+const passed = (unit?.numPassedTests ?? 0) + (e2e?.stats?.expected ?? 0) + (e2e?.stats?.flaky ?? 0);
+let failed = (unit?.numFailedTests ?? 0) + (e2e?.stats?.unexpected ?? 0);
+const skipped = (unit?.numPendingTests ?? 0) + (unit?.numTodoTests ?? 0) + (e2e?.stats?.skipped ?? 0);
+if (!typesOk) console.log('typecheck failed');
+if ((!unitOk || !e2eOk || !typesOk) && failed === 0) failed = 1;
+console.log(`\nunit ${unit?.numPassedTests ?? 0}/${unit?.numTotalTests ?? 0}, browser ${e2e?.stats?.expected ?? 0}/${(e2e?.stats?.expected ?? 0) + (e2e?.stats?.unexpected ?? 0) + (e2e?.stats?.flaky ?? 0)}`);
+console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed === 0 && unitOk && e2eOk && typesOk ? 0 : 1);

@@ -1,0 +1,28 @@
+import type { RestChannel } from './core/channels';
+import type { SpayError } from './core/errors';
+import type { WechatPayResult } from './actions/wechat-jsapi';
+
+/** The optional second argument of BC.click: callbacks, as in the original service. */
+export interface ClickEvent {
+  /** Called once with every error of this click (invalid data, refused bill, network, bridge). */
+  dataError?: (error: SpayError) => void;
+  /** Called when WeChat's JSAPI payment call finished, whatever its result. */
+  wxJsapiFinish?: (res: WechatPayResult) => void;
+  /** Called when WeChat reports `get_brand_wcpay_request:ok`. */
+  wxJsapiSuccess?: (res: WechatPayResult) => void;
+  /** Called when WeChat reports anything else (cancel, fail). */
+  wxJsapiFail?: (res: WechatPayResult) => void;
+}
+
+/**
+ * How a click ended: `paid` (QR or WeChat JSAPI confirmed), `redirected` (the page is leaving for
+ * the channel), `cancelled` (the buyer closed the modal or cancelled in WeChat), `failed` (an error,
+ * also delivered to `dataError` and `BC.err`). The webhook, not this, is the proof of payment.
+ */
+export interface ClickOutcome {
+  status: 'paid' | 'redirected' | 'cancelled' | 'failed';
+  channel?: RestChannel;
+  billId?: string;
+  error?: SpayError;
+  wechat?: WechatPayResult;
+}
