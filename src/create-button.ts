@@ -66,6 +66,7 @@ export function createPayButton(options: ButtonOptions): PayButton {
       config,
       lang,
       mobile: env.mobile,
+      wechat: env.wechat,
       report: (error) => deliver(error, event),
       debug,
       navigate: options.navigate ?? ((url) => location.assign(url)),

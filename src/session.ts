@@ -1,4 +1,5 @@
 import { h } from 'preact';
+import { alipayGuideUrl } from './actions/alipay-guide';
 import { pollBill } from './actions/poll-bill';
 import { redirectTo, withResultParams } from './actions/redirect';
 import { submitChannelForm } from './actions/submit-form';
@@ -21,6 +22,8 @@ export interface SessionDeps {
   config: WidgetConfig;
   lang: Lang;
   mobile: boolean;
+  /** Inside WeChat's browser, where Alipay needs the guide. */
+  wechat: boolean;
   report(error: SpayError): void;
   debug(step: string): void;
   navigate(url: string): void;
@@ -78,6 +81,9 @@ export class PaySession {
     this.deps.debug(`bill ${answer.value.id} created`);
     const bill = answer.value;
     if (JSAPI_CHANNELS.includes(channel.rest)) return this.payInWechat(bill);
+    if (channel.key === 'ali' && this.deps.wechat && this.order.needAliGuide) {
+      return this.leave(channel, bill, redirectTo(alipayGuideUrl(this.deps.config.apiBase, bill.id), this.deps.navigate));
+    }
     if (bill.code_url && encoder) return this.showQr(bill, channel, encoder);
     if (bill.html) return this.leave(channel, bill, submitChannelForm(bill.html, this.deps.doc));
     if (bill.url) return this.leave(channel, bill, redirectTo(bill.url, this.deps.navigate));

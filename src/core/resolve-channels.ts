@@ -20,7 +20,8 @@ const usable = (key: ChannelKey, place: Place): UsableChannel | null => {
 
 /**
  * The app's enabled keys turned into what this buyer can use, in configured order.
- * QR keys give way to WeChat JSAPI inside WeChat when an openid is given; duplicates collapse.
+ * QR keys give way to WeChat JSAPI inside WeChat when an openid is given, JSAPI keys are dropped
+ * without one; duplicates collapse.
  */
 export function usableChannels(enabled: readonly ChannelKey[], place: Place, openid?: string): UsableChannel[] {
   const jsapiKeys = enabled.filter((key) => key === 'wx' || key === 'bcwx');
@@ -28,6 +29,8 @@ export function usableChannels(enabled: readonly ChannelKey[], place: Place, ope
   const list: UsableChannel[] = [];
   for (const key of enabled) {
     if (jsapiReady && (key === 'wxmp' || key === 'bcwxmp')) continue;
+    // Without the buyer's openid JSAPI cannot work, so the picker offers the QR instead.
+    if (!openid && (key === 'wx' || key === 'bcwx')) continue;
     const channel = usable(key, place);
     if (channel && !list.some((seen) => seen.rest === channel.rest)) list.push(channel);
   }
