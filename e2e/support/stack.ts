@@ -11,7 +11,7 @@ const fixtureDir = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
 /** Serves a spec's own fixture page with the gateway's address and a signed order filled in. */
 export interface FixturePages {
-  url(name: string, vars?: Record<string, unknown>): Promise<string>;
+  url(name: string, vars?: Record<string, unknown>, csp?: (gatewayUrl: string) => string): Promise<string>;
 }
 
 /** An order signed with the demo app's secret, as a merchant server would make it. */
@@ -31,27 +31,33 @@ export const test = base.extend<{ demo: RunningDemo; fixtures: FixturePages }>({
     await demo.close();
   },
   fixtures: async ({ demo }, use) => {
-    const pages = new Map<string, string>();
+    const pages = new Map<string, { html: string; csp?: string }>();
     const server = await listen(
       async (request) => {
-        const html = pages.get(new URL(request.url).pathname);
-        return html
-          ? new Response(html, { headers: { 'Content-Type': 'text/html; charset=utf-8' } })
-          : new Response('not found', { status: 404 });
+        const path = new URL(request.url).pathname;
+        const script = /^\/static\/([a-z-]+\.js)$/.exec(path);
+        if (script) {
+          return new Response(await readFile(`${fixtureDir}${script[1]}`, 'utf8'), { headers: { 'Content-Type': 'text/javascript' } });
+        }
+        const page = pages.get(path);
+        if (!page) return new Response('not found', { status: 404 });
+        const headers: Record<string, string> = { 'Content-Type': 'text/html; charset=utf-8' };
+        if (page.csp) headers['Content-Security-Policy'] = page.csp;
+        return new Response(page.html, { headers });
       },
       { port: 0, host: '127.0.0.1', log: () => {} },
     );
     let count = 0;
     await use({
-      async url(name, vars = {}) {
+      async url(name, vars = {}, csp) {
         const template = await readFile(`${fixtureDir}${name}.html`, 'utf8');
-        const values: Record<string, unknown> = { gateway: demo.gatewayUrl, appId: DEMO_APP.appId, merchant: demo.merchantUrl, ...vars };
+        const values: Record<string, unknown> = { gateway: demo.gatewayUrl, appId: DEMO_APP.appId, merchant: demo.merchantUrl, lang: 'zh-CN', head: '', ...vars };
         const html = template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
           const value = values[key];
           return typeof value === 'string' ? value : JSON.stringify(value);
         });
         const path = `/${name}-${++count}.html`;
-        pages.set(path, html);
+        pages.set(path, { html, csp: csp?.(demo.gatewayUrl) });
         return server.url + path;
       },
     });
@@ -71,4 +77,14 @@ export function countBillRequests(page: Page): { count(): number } {
     if (request.method() === 'POST' && request.url().endsWith('/1/pay/jsbutton/bill')) count++;
   });
   return { count: () => count };
+}
+
+/** Collects Content-Security-Policy violations the page reports, from the first script on. */
+export async function watchCsp(page: Page): Promise<() => Promise<string[]>> {
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __csp: string[] }).__csp = seen;
+    document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.violatedDirective} ${event.blockedURI}`));
+  });
+  return () => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
 }

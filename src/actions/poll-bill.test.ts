@@ -146,6 +146,33 @@ describe('pollBill', () => {
     expect(Math.max(...delays)).toBe(5000);
   });
 
+  // Bug: sleep() adds an 'abort' listener to the modal's signal on every round and removes it only when
+  // the signal aborts (`{ once: true }`), never when the timer fires; a QR left open for its 30 minutes
+  // piles up hundreds of listeners (Node prints MaxListenersExceededWarning after 10).
+  // Fix (poll-bill.ts, sleep): keep the listener in a const and call
+  // signal.removeEventListener('abort', onAbort) in the timer's callback before resolve().
+  it.fails('leaves no abort listener behind after each wait', async () => {
+    const { fetchStatus } = scriptedStatus(status('UNPAID'));
+    const controller = new AbortController();
+    let live = 0;
+    const add = controller.signal.addEventListener.bind(controller.signal);
+    const remove = controller.signal.removeEventListener.bind(controller.signal);
+    vi.spyOn(controller.signal, 'addEventListener').mockImplementation((type, listener, options) => {
+      if (type === 'abort') live++;
+      add(type, listener, options);
+    });
+    vi.spyOn(controller.signal, 'removeEventListener').mockImplementation((type, listener, options) => {
+      if (type === 'abort') live--;
+      remove(type, listener, options);
+    });
+    void pollBill({ apiBase: 'https://pay.example.com', billId: 'b_1', signal: controller.signal, fetchStatus, maxDelayMs: 1000 });
+    await vi.advanceTimersByTimeAsync(20_500);
+    expect(fetchStatus.mock.calls.length).toBeGreaterThan(10);
+    // One wait is in progress; everything before it should be gone.
+    expect(live).toBeLessThanOrEqual(1);
+    controller.abort();
+  });
+
   it('keeps backing off while the gateway is down', async () => {
     const { fetchStatus, calledAt } = scriptedStatus(networkDown);
     const { controller } = poll(fetchStatus, { firstDelayMs: 500, maxDelayMs: 2000 });

@@ -1,0 +1,37 @@
+import { dialog, expect, signedOrder, test, watchCsp } from './support/stack';
+import { decodeQr } from './support/qr';
+
+/** The policy README gives merchants: nothing inline, scripts, fetches and forms only to the gateway. */
+const strictPolicy = (gateway: string) =>
+  [
+    "default-src 'self'",
+    `script-src 'self' ${gateway}`,
+    `connect-src 'self' ${gateway}`,
+    "style-src 'self'",
+    "img-src 'self' data:",
+    `form-action 'self' ${gateway}`,
+    "base-uri 'none'",
+    "object-src 'none'",
+  ].join('; ');
+
+test('under a strict CSP the picker, the QR module and the channel form work with no violation', async ({ page, context, fixtures }) => {
+  const violations = await watchCsp(page);
+  await page.goto(await fixtures.url('shop', { order: signedOrder() }, strictPolicy));
+  await page.locator('#pay').click();
+  await dialog(page).getByRole('button', { name: '微信扫码' }).click();
+  const code = dialog(page).getByRole('img', { name: '支付二维码' });
+  await expect(code).toBeVisible();
+  expect(await decodeQr(code)).toContain('/sandbox/qr/');
+  await expect(dialog(page).locator('.channel')).toHaveCount(0);
+  expect(await violations()).toEqual([]);
+
+  const second = await context.newPage();
+  const secondViolations = await watchCsp(second);
+  await second.goto(await fixtures.url('shop', { order: signedOrder() }, strictPolicy));
+  await second.locator('#pay').click();
+  await expect(dialog(second)).toBeVisible();
+  expect(await secondViolations()).toEqual([]);
+  // A form-action violation would block the channel form, and the page would stay where it is.
+  await dialog(second).getByRole('button', { name: '银联' }).click();
+  await expect(second).toHaveURL(/\/sandbox\/cashier\//);
+});
