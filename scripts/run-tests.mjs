@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { findChromium } from './find-chromium.mjs';
+import { ensureSnippetRuntimes } from './snippet-runtimes.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const results = `${root}test-results/`;
@@ -24,6 +25,10 @@ if (!chromium) {
   console.error('No Chromium available for the browser tests.');
   process.exit(1);
 }
+// The README's signing snippets are run in their own languages; install what Debian provides.
+const runtimes = ensureSnippetRuntimes({ install: true });
+const missing = Object.entries(runtimes).filter(([, path]) => !path).map(([language]) => language);
+if (missing.length) console.log(`signing snippets without a runtime (their tests are skipped): ${missing.join(', ')}`);
 rmSync(results, { recursive: true, force: true });
 mkdirSync(results, { recursive: true });
 
