@@ -143,6 +143,26 @@ describe('createBill', () => {
   });
 });
 
+describe('older browsers', () => {
+  // Bug: callGateway calls AbortSignal.timeout (Safari 16+) and AbortSignal.any (Safari 17.4+, Chrome 116+)
+  // unguarded, while the bundle targets es2020. On iOS before 17.4 (WeChat's and Alipay's web views use the
+  // system WebKit there) the TypeError makes createBill reject instead of answering a Checked value, so
+  // PaySession.choose throws, the error reaches neither dataError nor BC.err and the picker stays busy.
+  // Fix (gateway-client.ts, callGateway): build the timeout with setTimeout + an AbortController and, when
+  // AbortSignal.any is missing, forward the caller's abort to that controller by an 'abort' listener.
+  it.each(['any', 'timeout'] as const)('answers a bill where AbortSignal.%s is missing', async (method) => {
+    const original = Object.getOwnPropertyDescriptor(AbortSignal, method);
+    Object.defineProperty(AbortSignal, method, { value: undefined, configurable: true, writable: true });
+    try {
+      fetchMock.mockResolvedValue(json({ result_code: 0, result_msg: 'OK', err_detail: '', id: 'b_1', url: 'https://x.example/1' }));
+      const result = await createBill(API, REQUEST, new AbortController().signal);
+      expect(result).toMatchObject({ ok: true, value: { id: 'b_1' } });
+    } finally {
+      if (original) Object.defineProperty(AbortSignal, method, original);
+    }
+  });
+});
+
 describe('getBillStatus', () => {
   it('GETs the bill by its encoded id, bypassing the cache', async () => {
     fetchMock.mockResolvedValue(json({ result_code: 0, id: 'b/1 ?', pay_result: false, status: 'UNPAID' }));

@@ -68,20 +68,32 @@ export function getBillStatus(apiBase: string, id: string, signal?: AbortSignal)
 }
 
 async function callGateway<T>(url: string, init: RequestInit): Promise<Checked<T>> {
-  const timeout = AbortSignal.timeout(BILL_TIMEOUT_MS);
-  const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-  let response: Response;
+  // A plain controller rather than AbortSignal.timeout/any, which iOS before 17.4 lacks.
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, BILL_TIMEOUT_MS);
+  const forward = () => controller.abort();
+  init.signal?.addEventListener('abort', forward);
+  if (init.signal?.aborted) controller.abort();
   try {
-    response = await fetch(url, { ...init, signal, credentials: 'omit', mode: 'cors' });
+    return await readAnswer<T>(await fetch(url, { ...init, signal: controller.signal, credentials: 'omit', mode: 'cors' }));
   } catch (error) {
-    const timedOut = timeout.aborted;
     return fail(
       'NETWORK',
       timedOut
         ? `the payment gateway did not answer within ${BILL_TIMEOUT_MS / 1000} s`
         : `the payment gateway could not be reached (${(error as Error)?.message || 'network error'})`,
     );
+  } finally {
+    clearTimeout(timer);
+    init.signal?.removeEventListener('abort', forward);
   }
+}
+
+async function readAnswer<T>(response: Response): Promise<Checked<T>> {
   let answer: unknown;
   try {
     answer = await response.json();

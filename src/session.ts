@@ -122,7 +122,17 @@ export class PaySession {
   private leave(channel: UsableChannel, bill: BillAnswer, result: { ok: boolean; error?: SpayError }): void {
     if (!result.ok) return this.fail(result.error as SpayError, false);
     this.deps.debug(`leaving for ${channel.rest}`);
-    if (this.mounted) this.show({ view: 'leaving', channel });
+    if (this.mounted) {
+      this.show({ view: 'leaving', channel });
+      // Back from the channel, the browser may restore this page as it was: drop the stale modal.
+      this.deps.doc.defaultView?.addEventListener(
+        'pageshow',
+        (event) => {
+          if ((event as PageTransitionEvent).persisted) this.unmount();
+        },
+        { once: true },
+      );
+    }
     this.finish({ status: 'redirected', channel: channel.rest, billId: bill.id });
   }
 

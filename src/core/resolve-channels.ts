@@ -48,7 +48,7 @@ export function resolveChannels(
 ): Checked<Resolution> {
   const list = usableChannels(enabled, place, options.openid);
   if (options.instantChannel) {
-    const key = options.instantChannel;
+    const key = jsapiInsteadOfQr(options.instantChannel, enabled, place, options.openid);
     if (!enabled.includes(key)) {
       return fail(
         'CHANNEL_UNAVAILABLE',
@@ -65,6 +65,9 @@ export function resolveChannels(
   const jsapi = list.find((channel) => JSAPI_CHANNELS.includes(channel.rest));
   if (jsapi && place === 'wechat' && options.openid) return ok({ kind: 'go', channel: jsapi });
   if (list.length === 0) {
+    if (place === 'wechat' && enabled.some((key) => key === 'wx' || key === 'bcwx')) {
+      return fail('MISS_PARAM', 'openid is required for WeChat JSAPI payment, the only channel usable inside WeChat (got nothing)', 'openid');
+    }
     return fail('CHANNEL_UNAVAILABLE', `no payment channel of this app can be used in this browser (${place})`);
   }
   if (list.length === 1) return ok({ kind: 'go', channel: list[0] as UsableChannel });
@@ -77,4 +80,10 @@ export function checkJsapiOpenid(channel: UsableChannel, openid?: string): Check
     return fail('MISS_PARAM', `openid is required for WeChat JSAPI payment (${channel.rest}) (got nothing)`, 'openid');
   }
   return ok(true);
+}
+
+/** Inside WeChat, a QR key gives way to its JSAPI twin when that is enabled and the openid is known. */
+function jsapiInsteadOfQr(key: ChannelKey, enabled: readonly ChannelKey[], place: Place, openid?: string): ChannelKey {
+  const twin: ChannelKey | null = key === 'wxmp' ? 'wx' : key === 'bcwxmp' ? 'bcwx' : null;
+  return twin && place === 'wechat' && openid && enabled.includes(twin) ? twin : key;
 }

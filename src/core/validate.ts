@@ -164,7 +164,7 @@ export function checkOptional(value: unknown): Checked<Optional | undefined> {
   if (typeof source !== 'object' || source === null || Array.isArray(source)) {
     return fail('PARAM_INVALID', `${rule} (got ${describeValue(value)})`, 'optional');
   }
-  const flat: Optional = {};
+  const kept: [string, string | number | boolean][] = [];
   const entries = Object.entries(source);
   if (entries.length > OPTIONAL_MAX_KEYS) {
     return fail('PARAM_INVALID', `${rule}, at most ${OPTIONAL_MAX_KEYS} keys (got ${entries.length} keys)`, 'optional');
@@ -172,12 +172,14 @@ export function checkOptional(value: unknown): Checked<Optional | undefined> {
   for (const [key, item] of entries) {
     if (item === undefined) continue;
     if (typeof item === 'string' || typeof item === 'boolean' || (typeof item === 'number' && Number.isFinite(item))) {
-      flat[key] = item;
+      kept.push([key, item]);
       continue;
     }
     return fail('PARAM_INVALID', `${rule}; optional.${key} is not (got ${describeValue(item)})`, 'optional');
   }
-  if (Object.keys(flat).length === 0) return ok(undefined);
+  if (kept.length === 0) return ok(undefined);
+  // fromEntries defines own properties, so even a key named "__proto__" survives.
+  const flat: Optional = Object.fromEntries(kept);
   if (new TextEncoder().encode(JSON.stringify(flat)).length > OPTIONAL_MAX_BYTES) {
     return fail('PARAM_INVALID', `${rule}, at most ${OPTIONAL_MAX_BYTES} bytes as JSON`, 'optional');
   }

@@ -27,6 +27,19 @@ export function answerBill(request: Record<string, unknown>): FakeAnswer {
     case 'WX_NATIVE':
     case 'BC_NATIVE':
       return { body: { ...ok, code_url: `weixin://wxpay/bizpayurl?pr=${id}` } };
+    case 'WX_JSAPI':
+    case 'BC_WX_JSAPI':
+      return {
+        body: {
+          ...ok,
+          app_id: 'wx2421b1c4370ec43b',
+          timestamp: '1717200000',
+          nonce_str: 'e61463f8efa94090b1f366cccfbbb444',
+          package: `prepay_id=${id}`,
+          sign_type: 'MD5',
+          pay_sign: '70EA570631E4BB79628FBCA90534C63FF7FADD89',
+        },
+      };
     case 'UN_WEB':
     case 'UN_WAP':
       return {

@@ -25,7 +25,7 @@ function renderDialog(state: ViewState, props: Partial<PayDialogProps> = {}) {
   return { ...view, ...handlers, rerender: (next: ViewState) => view.rerender(<PayDialog {...all} state={next} />) };
 }
 
-const channelButtons = () => screen.getAllByRole('button').filter((button) => button.getAttribute('aria-label') !== '关闭');
+const channelButtons = () => within(screen.getByRole('list')).getAllByRole('button');
 
 afterEach(() => {
   cleanup();

@@ -35,7 +35,13 @@ export function mountModal(doc: Document = document): Mounted {
   const host = doc.createElement('spay-modal');
   for (const [name, value] of Object.entries(HOST_STYLE)) host.style.setProperty(name, value, 'important');
   const root = host.attachShadow({ mode: 'open' });
-  root.adoptedStyleSheets = [widgetSheet()];
+  if ('adoptedStyleSheets' in root) root.adoptedStyleSheets = [widgetSheet()];
+  else {
+    // Safari before 16.4 has no constructed stylesheets; a <style> works there (but needs 'unsafe-inline' under CSP).
+    const style = doc.createElement('style');
+    style.textContent = css;
+    (root as ShadowRoot).appendChild(style);
+  }
   doc.body.appendChild(host);
   return {
     host,
