@@ -1,5 +1,4 @@
-import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { Component, type ComponentChildren, createRef } from 'preact';
 
 const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
@@ -13,75 +12,89 @@ interface DialogProps {
   children: ComponentChildren;
 }
 
-/** The modal shell: a labelled dialog that takes focus, traps Tab and closes on Esc. */
-export function Dialog({ titleId, closeLabel, closable, mobile, onClose, children }: DialogProps) {
-  const box = useRef<HTMLDivElement>(null);
-
-  // After every view change: if focus fell out (its button was replaced or disabled), bring it back in.
-  useEffect(() => {
-    const current = box.current;
-    if (!current) return;
-    const root = current.getRootNode() as ShadowRoot | Document;
-    if (root.activeElement && current.contains(root.activeElement)) return;
-    (current.querySelector<HTMLElement>(FOCUSABLE) ?? current).focus();
-  });
+/**
+ * The modal shell: a labelled dialog that takes focus, traps Tab and closes on Esc. A class rather
+ * than hooks keeps preact/hooks out of the script-tag bundle.
+ */
+export class Dialog extends Component<DialogProps> {
+  private box = createRef<HTMLDivElement>();
 
   // Listen on the document too, so Esc and Tab work even when the page moved focus elsewhere.
-  useEffect(() => {
-    const doc = box.current?.ownerDocument;
-    const listener = (event: KeyboardEvent) => {
-      if (!box.current || event.defaultPrevented) return;
-      const root = box.current.getRootNode() as ShadowRoot;
-      if (root.activeElement && box.current.contains(root.activeElement)) return;
-      onKeyDown(event);
-    };
-    doc?.addEventListener('keydown', listener);
-    return () => doc?.removeEventListener('keydown', listener);
-  });
+  private onDocumentKey = (event: KeyboardEvent) => {
+    if (!event.defaultPrevented && !this.holdsFocus()) this.onKeyDown(event);
+  };
 
-  const onKeyDown = (event: KeyboardEvent) => {
+  override componentDidMount(): void {
+    this.box.current?.ownerDocument.addEventListener('keydown', this.onDocumentKey);
+    this.pullFocusIn();
+  }
+
+  // After every view change: if focus fell out (its button was replaced or disabled), bring it back in.
+  override componentDidUpdate(): void {
+    this.pullFocusIn();
+  }
+
+  override componentWillUnmount(): void {
+    this.box.current?.ownerDocument.removeEventListener('keydown', this.onDocumentKey);
+  }
+
+  private holdsFocus(): boolean {
+    const box = this.box.current;
+    const active = box && (box.getRootNode() as ShadowRoot | Document).activeElement;
+    return Boolean(box && active && box.contains(active));
+  }
+
+  private pullFocusIn(): void {
+    const box = this.box.current;
+    if (box && !this.holdsFocus()) (box.querySelector<HTMLElement>(FOCUSABLE) ?? box).focus();
+  }
+
+  private onKeyDown = (event: KeyboardEvent) => {
+    const box = this.box.current;
     if (event.key === 'Escape') {
       event.stopPropagation();
-      if (closable) onClose();
+      if (this.props.closable) this.props.onClose();
       return;
     }
-    if (event.key !== 'Tab' || !box.current) return;
-    const items = Array.from(box.current.querySelectorAll<HTMLElement>(FOCUSABLE));
-    if (items.length === 0) {
+    if (event.key !== 'Tab' || !box) return;
+    const items = Array.from(box.querySelectorAll<HTMLElement>(FOCUSABLE));
+    const first = items[0];
+    const last = items[items.length - 1];
+    if (!first || !last) {
       event.preventDefault();
       return;
     }
-    const root = box.current.getRootNode() as ShadowRoot | Document;
-    const active = root.activeElement;
-    const first = items[0] as HTMLElement;
-    const last = items[items.length - 1] as HTMLElement;
-    if (event.shiftKey && (active === first || !box.current.contains(active))) {
+    const active = (box.getRootNode() as ShadowRoot | Document).activeElement;
+    const inside = this.holdsFocus();
+    if (event.shiftKey && (active === first || !inside)) {
       event.preventDefault();
       last.focus();
-    } else if (!event.shiftKey && (active === last || !box.current.contains(active))) {
+    } else if (!event.shiftKey && (active === last || !inside)) {
       event.preventDefault();
       first.focus();
     }
   };
 
-  return (
-    <div class="backdrop" onClick={(event) => event.target === event.currentTarget && closable && onClose()}>
-      <div
-        ref={box}
-        class={mobile ? 'dialog sheet' : 'dialog'}
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        tabIndex={-1}
-        onKeyDown={onKeyDown}
-      >
-        <button type="button" class="close" aria-label={closeLabel} disabled={!closable} onClick={onClose}>
-          <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-            <path d="M6 6l12 12M18 6L6 18" />
-          </svg>
-        </button>
-        {children}
+  override render({ titleId, closeLabel, closable, mobile, onClose, children }: DialogProps) {
+    return (
+      <div class="backdrop" onClick={(event) => event.target === event.currentTarget && closable && onClose()}>
+        <div
+          ref={this.box}
+          class={mobile ? 'dialog sheet' : 'dialog'}
+          role="dialog"
+          aria-modal="true"
+          aria-labelledby={titleId}
+          tabIndex={-1}
+          onKeyDown={this.onKeyDown}
+        >
+          <button type="button" class="close" aria-label={closeLabel} disabled={!closable} onClick={onClose}>
+            <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+              <path d="M6 6l12 12M18 6L6 18" />
+            </svg>
+          </button>
+          {children}
+        </div>
       </div>
-    </div>
-  );
+    );
+  }
 }
