@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { WECHAT } from './support/devices';
+import { ANDROID, WECHAT } from './support/devices';
 import { countBillRequests, dialog, expect, signedOrder, test } from './support/stack';
 
 const BRIDGE = readFileSync(new URL('./fixtures/weixin-bridge.js', import.meta.url), 'utf8');
@@ -75,7 +75,7 @@ test('Alipay inside WeChat shows the open-in-browser guide, and the same link ca
   await expect(page).toHaveURL(/\/alipay-guide\//);
   await expect(page.getByText('在浏览器打开')).toBeVisible();
   await expect(page.getByRole('img', { name: /右上角/ })).toBeVisible();
-  const browserContext = await browser.newContext();
+  const browserContext = await browser.newContext(ANDROID);
   const phoneBrowser = await browserContext.newPage();
   await phoneBrowser.goto(page.url());
   await expect(phoneBrowser).toHaveURL(/\/sandbox\/cashier\//);

@@ -40,9 +40,11 @@ export interface Order {
 
 const OUT_TRADE_NO = /^[A-Za-z0-9]{8,32}$/;
 const HEX32 = /^[0-9a-fA-F]{32}$/;
-const DIGITS = /^[0-9]+$/;
+// No leading zero: "007" would be signed as "007" by one side and refused by the other.
+const DIGITS = /^[1-9][0-9]*$/;
 export const TITLE_MAX_UNITS = 32;
 export const BUYER_ID_MAX = 64;
+export const OPENID_MAX = 128;
 export const RETURN_URL_MAX = 1024;
 export const OPTIONAL_MAX_KEYS = 50;
 export const OPTIONAL_MAX_BYTES = 4096;
@@ -235,7 +237,7 @@ export function validateClickData(data: unknown): Checked<Order> {
   if (!optional.ok) return optional;
   const instantChannel = checkInstantChannel(input.instant_channel);
   if (!instantChannel.ok) return instantChannel;
-  const openid = checkShortText('openid', input.openid, 128);
+  const openid = checkShortText('openid', input.openid, OPENID_MAX);
   if (!openid.ok) return openid;
   const buyerId = checkShortText('trace_id', input.trace_id, BUYER_ID_MAX);
   if (!buyerId.ok) return buyerId;

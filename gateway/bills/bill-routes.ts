@@ -1,0 +1,35 @@
+import type { GatewayContext } from '../context';
+import { okAnswer, refusal, refusalAnswer } from '../http/api-answer';
+import { readJsonBody } from '../http/read-json-body';
+import { checkBillRequest } from './bill-request';
+import { channelAnswer } from './channel-answer';
+import { placeBill } from './place-bill';
+
+/** POST /1/pay/jsbutton/bill: checks the request and its sign, then creates or reuses the order's bill. */
+export async function createBill(context: GatewayContext, request: Request, base: string): Promise<Response> {
+  const body = await readJsonBody(request);
+  if (!body.ok) return refusalAnswer(body.refusal);
+  // From here to the answer nothing awaits, so that one order's find-then-insert cannot interleave.
+  const checked = checkBillRequest(body.value, context.apps);
+  if (!checked.ok) return refusalAnswer(checked.refusal);
+  const placed = placeBill(context.store, checked.value, new Date());
+  if (!placed.ok) return refusalAnswer(placed.refusal);
+  const { bill } = placed;
+  const channel = checked.value.channel;
+  return okAnswer({ id: bill.id, channel, ...channelAnswer(base, bill, channel) });
+}
+
+/** GET /1/pay/jsbutton/bill/:id: the bill's status, as the widget polls it for QR payments. */
+export function billStatus(context: GatewayContext, id: string): Response {
+  const bill = context.store.get(id);
+  if (bill === undefined) return refusalAnswer(refusal('BILL_NOT_FOUND', `bill id ${JSON.stringify(id.slice(0, 64))} names no bill`, 'id'));
+  return okAnswer({
+    id: bill.id,
+    pay_result: bill.status === 'PAID',
+    status: bill.status,
+    out_trade_no: bill.out_trade_no,
+    title: bill.title,
+    total_fee: bill.fee,
+    channel: bill.channel,
+  });
+}

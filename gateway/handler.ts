@@ -1,0 +1,134 @@
+import { fileURLToPath } from 'node:url';
+import type { App } from './apps';
+import { billStatus, createBill } from './bills/bill-routes';
+import { createMemoryStore } from './bills/memory-store';
+import type { BillStore } from './bills/store';
+import { type GatewayContext, publicBase } from './context';
+import { CORS_HEADERS, refusal, refusalAnswer } from './http/api-answer';
+import { showAlipayGuide } from './sandbox/alipay-guide';
+import { type CashierAction, settleAtCashier, showCashier, showIndex, showResult } from './sandbox/cashier-routes';
+import { payByJsapi } from './sandbox/jsapi-pay';
+import { WEBHOOK_BACKOFF_MS } from './webhooks/backoff';
+import { createWebhookDeliverer } from './webhooks/deliverer';
+import { serveReturnScripts } from './widget/returnscripts';
+import { serveAsset, serveBundle } from './widget/widget-files';
+
+/** How to build a gateway: the apps it serves, and where its widget, public URL, webhook timing, log and store come from. */
+export interface GatewayOptions {
+  apps: App[];
+  /** Directory holding spay-button.js and assets/; default <repo>/dist. */
+  widgetDir?: string;
+  /** Base URL used in answers (cashier links, apiBase); default the request's own origin. */
+  publicUrl?: string;
+  /** First webhook retry delay in ms, doubling per retry; default 2000. */
+  webhookBackoffMs?: number;
+  /** How long a webhook attempt waits for the merchant, in ms; default 10000. */
+  webhookTimeoutMs?: number;
+  /** Where log lines go; default console.log. */
+  log?: (line: string) => void;
+  /** Where bills live; default a new memory store. */
+  store?: BillStore;
+}
+
+/** A gateway: a web Request → Response handler, its bill store, its webhook queue, and a close() that cancels retries. */
+export interface Gateway {
+  handle(request: Request): Promise<Response>;
+  store: BillStore;
+  webhooks: { pending(): number; idle(): Promise<void> };
+  close(): Promise<void>;
+}
+
+/** The built widget's directory in this repository. */
+export const DEFAULT_WIDGET_DIR = fileURLToPath(new URL('../dist', import.meta.url));
+
+type RouteRun = (context: GatewayContext, request: Request, params: string[], base: string) => Response | Promise<Response>;
+type Route = readonly [methods: readonly string[], path: RegExp, run: RouteRun];
+
+const API = '/1/pay/jsbutton';
+const ROUTES: readonly Route[] = [
+  [['GET'], /^\/1\/pay\/jsbutton\/returnscripts$/, (c, r, _p, b) => serveReturnScripts(c, r, b)],
+  [['GET'], /^\/1\/pay\/jsbutton\/spay-button\.js$/, (c) => serveBundle(c.widgetDir)],
+  [['GET'], /^\/1\/pay\/jsbutton\/assets\/([^/]+)$/, (c, _r, [name]) => serveAsset(c.widgetDir, decodeSegment(name))],
+  [['POST'], /^\/1\/pay\/jsbutton\/bill$/, (c, r, _p, b) => createBill(c, r, b)],
+  [['GET'], /^\/1\/pay\/jsbutton\/bill\/([^/]+)$/, (c, _r, [id]) => billStatus(c, decodeSegment(id))],
+  [['GET'], /^\/1\/pay\/jsbutton\/alipay-guide\/([^/]+)$/, (c, r, [id], b) => showAlipayGuide(c, r, decodeSegment(id), b)],
+  [['GET'], /^\/sandbox\/?$/, (c, _r, _p, b) => showIndex(c, b)],
+  [['GET', 'POST'], /^\/sandbox\/cashier\/([^/]+)$/, (c, _r, [id], b) => showCashier(c, decodeSegment(id), b)],
+  [['GET'], /^\/sandbox\/qr\/([^/]+)$/, (c, _r, [id], b) => showCashier(c, decodeSegment(id), b)],
+  [
+    ['POST'],
+    /^\/sandbox\/cashier\/([^/]+)\/(pay|cancel|fail)$/,
+    (c, _r, [id, action], b) => settleAtCashier(c, decodeSegment(id), action as CashierAction, b),
+  ],
+  [['GET'], /^\/sandbox\/result\/([^/]+)$/, (c, _r, [id], b) => showResult(c, decodeSegment(id), b)],
+  [['POST'], /^\/sandbox\/jsapi\/pay$/, (c, r) => payByJsapi(c, r)],
+];
+
+/** Creates a gateway from its options; nothing listens until server.ts binds it to a port. */
+export function createGateway(options: GatewayOptions): Gateway {
+  const apps = new Map(options.apps.map((app) => [app.appId, app]));
+  const store = options.store ?? createMemoryStore();
+  const log = options.log ?? ((line: string) => console.log(line));
+  const webhooks = createWebhookDeliverer({
+    store,
+    apps,
+    backoffMs: options.webhookBackoffMs ?? WEBHOOK_BACKOFF_MS,
+    timeoutMs: options.webhookTimeoutMs ?? 10_000,
+    log,
+  });
+  const context: GatewayContext = { apps, store, webhooks, widgetDir: options.widgetDir ?? DEFAULT_WIDGET_DIR, log };
+  if (options.publicUrl !== undefined && options.publicUrl !== '') context.publicUrl = options.publicUrl;
+  for (const bill of store.pendingWebhooks()) webhooks.enqueue(bill.id);
+
+  return {
+    store,
+    webhooks: { pending: () => webhooks.pending(), idle: () => webhooks.idle() },
+    async handle(request) {
+      const started = performance.now();
+      const path = new URL(request.url).pathname;
+      let response: Response;
+      try {
+        response = await route(context, request, path);
+      } catch (error) {
+        log(`error in ${request.method} ${path}: ${(error as Error).message}`);
+        response = refusalAnswer(refusal('RUNTIME_ERROR', 'the gateway failed while handling this request; its log says why'));
+      }
+      // The path only: a query may carry anything, and bodies are never logged.
+      log(`${request.method} ${path} ${response.status} ${Math.round(performance.now() - started)}ms`);
+      return response;
+    },
+    async close() {
+      webhooks.close();
+    },
+  };
+}
+
+async function route(context: GatewayContext, request: Request, path: string): Promise<Response> {
+  const method = request.method.toUpperCase();
+  if (method === 'OPTIONS' && (path.startsWith(`${API}/`) || path === '/sandbox/jsapi/pay')) return preflight();
+  for (const [methods, pattern, run] of ROUTES) {
+    const match = pattern.exec(path);
+    if (match !== null && methods.includes(method)) return run(context, request, match.slice(1), publicBase(context, request));
+  }
+  return refusalAnswer(refusal('ROUTE_NOT_FOUND', `no route answers ${method} ${path.slice(0, 200)}`, 'path'));
+}
+
+function preflight(): Response {
+  return new Response(null, {
+    status: 204,
+    headers: {
+      ...CORS_HEADERS,
+      'Access-Control-Allow-Methods': 'GET, POST',
+      'Access-Control-Allow-Headers': 'Content-Type',
+      'Access-Control-Max-Age': '86400',
+    },
+  });
+}
+
+function decodeSegment(segment: string | undefined): string {
+  try {
+    return decodeURIComponent(segment ?? '');
+  } catch {
+    return segment ?? '';
+  }
+}

@@ -1,0 +1,13 @@
+export { DEMO_APP, loadApps, parseApps } from './apps';
+export type { App } from './apps';
+export { createGateway, DEFAULT_WIDGET_DIR } from './handler';
+export type { Gateway, GatewayOptions } from './handler';
+export { DEFAULT_PORT, startGateway } from './server';
+export type { RunningGateway } from './server';
+export { listen } from './http/listen';
+export type { Listener, ListenOptions } from './http/listen';
+export { createMemoryStore } from './bills/memory-store';
+export type { BillStore } from './bills/store';
+export type { Bill, BillStatus } from './bills/bill';
+export { RESULT_CODES } from './result-codes';
+export type { ResultName } from './result-codes';

@@ -1,0 +1,30 @@
+import type { ChannelKey } from '../../src/core/channels';
+import type { App } from '../apps';
+
+/** The public config the widget bundle is wrapped with: never a secret. */
+export interface WidgetConfig {
+  appId: string;
+  channels: ChannelKey[];
+  apiBase: string;
+  assetBase: string;
+  sandbox: boolean;
+  appError?: string;
+}
+
+/** The config for `appId`; an unknown or missing app gets no channels and an `appError` for BC.click to report. */
+export function widgetConfig(appId: string, app: App | undefined, base: string): WidgetConfig {
+  const config: WidgetConfig = {
+    appId,
+    channels: app === undefined ? [] : [...app.channels],
+    apiBase: `${base}/1/pay/jsbutton`,
+    assetBase: `${base}/1/pay/jsbutton/assets/`,
+    sandbox: true,
+  };
+  if (app === undefined) config.appError = `appId ${JSON.stringify(appId)} is not a known app`;
+  return config;
+}
+
+/** JSON that is safe inside a <script> element: no `<` (so no `</script>` or `<!--`), and no U+2028/U+2029. */
+export function scriptSafeJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
