@@ -10,7 +10,7 @@ import { type CashierAction, settleAtCashier, showCashier, showIndex, showResult
 import { payByJsapi } from './sandbox/jsapi-pay';
 import { WEBHOOK_BACKOFF_MS } from './webhooks/backoff';
 import { createWebhookDeliverer } from './webhooks/deliverer';
-import { serveReturnScripts } from './widget/returnscripts';
+import { serveConfig, serveReturnScripts } from './widget/returnscripts';
 import { serveAsset, serveBundle } from './widget/widget-files';
 
 /** How to build a gateway: the apps it serves, and where its widget, public URL, webhook timing, log and store come from. */
@@ -47,6 +47,7 @@ type Route = readonly [methods: readonly string[], path: RegExp, run: RouteRun];
 const API = '/1/pay/jsbutton';
 const ROUTES: readonly Route[] = [
   [['GET'], /^\/1\/pay\/jsbutton\/returnscripts$/, (c, r, _p, b) => serveReturnScripts(c, r, b)],
+  [['GET'], /^\/1\/pay\/jsbutton\/config$/, (c, r, _p, b) => serveConfig(c, r, b)],
   [['GET'], /^\/1\/pay\/jsbutton\/spay-button\.js$/, (c) => serveBundle(c.widgetDir)],
   [['GET'], /^\/1\/pay\/jsbutton\/assets\/([^/]+)$/, (c, _r, [name]) => serveAsset(c.widgetDir, decodeSegment(name))],
   [['POST'], /^\/1\/pay\/jsbutton\/bill$/, (c, r, _p, b) => createBill(c, r, b)],

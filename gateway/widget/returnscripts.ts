@@ -24,3 +24,11 @@ export async function serveReturnScripts(context: GatewayContext, request: Reque
     },
   });
 }
+
+/** GET /1/pay/jsbutton/config?appId=…: the same public config as JSON, for the ES module build. */
+export function serveConfig(context: GatewayContext, request: Request, base: string): Response {
+  const appId = new URL(request.url).searchParams.get('appId') ?? '';
+  return Response.json(widgetConfig(appId, context.apps.get(appId), base), {
+    headers: { 'Cache-Control': 'no-cache', ...CORS_HEADERS },
+  });
+}

@@ -1,15 +1,7 @@
-import type { ChannelKey } from '../../src/core/channels';
+import type { WidgetConfig } from '../../src/config';
 import type { App } from '../apps';
 
-/** The public config the widget bundle is wrapped with: never a secret. */
-export interface WidgetConfig {
-  appId: string;
-  channels: ChannelKey[];
-  apiBase: string;
-  assetBase: string;
-  sandbox: boolean;
-  appError?: string;
-}
+export type { WidgetConfig };
 
 /** The config for `appId`; an unknown or missing app gets no channels and an `appError` for BC.click to report. */
 export function widgetConfig(appId: string, app: App | undefined, base: string): WidgetConfig {

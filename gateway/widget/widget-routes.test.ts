@@ -134,3 +134,26 @@ describe('widget files', () => {
     expect((await fetch(`${unbuilt.url}/1/pay/jsbutton/spay-button.js`)).status).toBe(404);
   });
 });
+
+describe('GET /1/pay/jsbutton/config', () => {
+  it('answers the public config as JSON with CORS, and no secret', async () => {
+    const response = await fetch(`${server.url}/1/pay/jsbutton/config?appId=${encodeURIComponent(ALI_APP.appId)}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({
+      appId: ALI_APP.appId,
+      channels: [...ALI_APP.channels],
+      apiBase: `${server.url}/1/pay/jsbutton`,
+      assetBase: `${server.url}/1/pay/jsbutton/assets/`,
+      sandbox: true,
+    });
+    expect(text).not.toContain(ALI_APP.appSecret);
+    expect(text).not.toContain(ALI_APP.masterSecret);
+  });
+
+  it('names an unknown app in appError', async () => {
+    const config = await (await fetch(`${server.url}/1/pay/jsbutton/config?appId=nobody`)).json();
+    expect(config).toMatchObject({ channels: [], appError: 'appId "nobody" is not a known app' });
+  });
+});
