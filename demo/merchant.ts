@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { signOrder } from '../server-sign';
 import { createOrderBook, type OrderBook } from './orders';
 import { ordersPage, returnPage } from './pages/orders-page';
-import { shopPage } from './pages/shop-page';
+import { type SignedOrder, shopPage } from './pages/shop-page';
 import { receiveWebhook } from './webhook-receiver';
 
 /** The merchant's credentials; appSecret and masterSecret never leave this server. */
@@ -37,6 +37,16 @@ export function createMerchant(options: MerchantOptions): { handle(request: Requ
   const orders = createOrderBook();
   const log = options.log ?? ((line: string) => console.log(line));
 
+  /** A fresh order, signed here with the app secret, as the shop page hands it to BC.click. */
+  function newSignedOrder(origin: string): SignedOrder {
+    const order = orders.create(PRODUCT.title, PRODUCT.amount);
+    const { appId, appSecret } = options.app;
+    const sign = signOrder({ appId, title: order.title, amount: order.amount, outTradeNo: order.outTradeNo, appSecret });
+    const returnUrl = new URL('/return', origin);
+    returnUrl.searchParams.set('order', order.outTradeNo);
+    return { title: order.title, amount: order.amount, out_trade_no: order.outTradeNo, sign, return_url: returnUrl.href, optional: { shop: 'demo' } };
+  }
+
   async function handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const gatewayUrl = options.gatewayUrl();
@@ -44,16 +54,12 @@ export function createMerchant(options: MerchantOptions): { handle(request: Requ
       new Response(body, { status, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': pagePolicy(gatewayUrl) } });
 
     if (request.method === 'GET' && url.pathname === '/') {
-      const order = orders.create(PRODUCT.title, PRODUCT.amount);
-      const sign = signOrder({ appId: options.app.appId, title: order.title, amount: order.amount, outTradeNo: order.outTradeNo, appSecret: options.app.appSecret });
-      const returnUrl = new URL('/return', url.origin);
-      returnUrl.searchParams.set('order', order.outTradeNo);
-      return html(
-        shopPage(
-          { title: order.title, amount: order.amount, out_trade_no: order.outTradeNo, sign, return_url: returnUrl.href, optional: { shop: 'demo' } },
-          { gatewayUrl, appId: options.app.appId },
-        ),
-      );
+      return html(shopPage(newSignedOrder(url.origin), { gatewayUrl, appId: options.app.appId }));
+    }
+    // A bill body ready to POST to the gateway, for trying the API by hand with curl.
+    if (request.method === 'GET' && url.pathname === '/api/new-order') {
+      const { optional: _optional, ...order } = newSignedOrder(url.origin);
+      return Response.json({ app_id: options.app.appId, channel: url.searchParams.get('channel') || 'ALI_WEB', ...order });
     }
     if (request.method === 'GET' && url.pathname === '/orders') return html(ordersPage(orders.list(), { gatewayUrl }));
     if (request.method === 'GET' && url.pathname === '/api/orders') return Response.json(orders.list());

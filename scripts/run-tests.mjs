@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ensureDeps } from './ensure-deps.mjs';
 import { findChromium } from './find-chromium.mjs';
 import { ensureSnippetRuntimes } from './snippet-runtimes.mjs';
 
@@ -20,6 +21,7 @@ function readJson(path) {
   return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : null;
 }
 
+ensureDeps();
 const chromium = findChromium({ install: true });
 if (!chromium) {
   console.error('No Chromium available for the browser tests.');

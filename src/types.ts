@@ -2,6 +2,11 @@ import type { RestChannel } from './core/channels';
 import type { SpayError } from './core/errors';
 import type { WechatPayResult } from './actions/wechat-jsapi';
 
+/** The callbacks BC.click's `event` may carry; a type test keeps it equal to ClickEvent's keys. */
+export const EVENT_CALLBACKS = ['dataError', 'wxJsapiFinish', 'wxJsapiSuccess', 'wxJsapiFail'] as const;
+/** How a click can end; a type test keeps it equal to ClickOutcome['status']. */
+export const OUTCOME_STATUSES = ['paid', 'redirected', 'cancelled', 'failed'] as const;
+
 /** The optional second argument of BC.click: callbacks, as in the original service. */
 export interface ClickEvent {
   /** Called once with every error of this click (invalid data, refused bill, network, bridge). */

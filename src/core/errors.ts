@@ -1,14 +1,16 @@
 /** Every error code the widget reports, as the original service named them. */
-export type ErrorCode =
-  | 'MISS_PARAM'
-  | 'PARAM_INVALID'
-  | 'APP_INVALID'
-  | 'CHANNEL_INVALID'
-  | 'CHANNEL_UNAVAILABLE'
-  | 'SIGN_INVALID'
-  | 'NETWORK'
-  | 'GATEWAY'
-  | 'BRIDGE';
+export const ERROR_CODES = [
+  'MISS_PARAM',
+  'PARAM_INVALID',
+  'APP_INVALID',
+  'CHANNEL_INVALID',
+  'CHANNEL_UNAVAILABLE',
+  'SIGN_INVALID',
+  'NETWORK',
+  'GATEWAY',
+  'BRIDGE',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** The error object pages receive: `ERROR` is a sentence naming the field and the rule. */
 export interface SpayError {

@@ -5,6 +5,22 @@ import { type Checked, fail, ok } from './errors';
 /** A flat map the webhook carries back to the merchant untouched. */
 export type Optional = Record<string, string | number | boolean>;
 
+/** The fields of `data` that BC.click reads, in README's order; a type test keeps it equal to ClickData's keys. */
+export const CLICK_DATA_FIELDS = [
+  'out_trade_no',
+  'title',
+  'amount',
+  'sign',
+  'return_url',
+  'optional',
+  'instant_channel',
+  'openid',
+  'need_ali_guide',
+  'use_app',
+  'debug',
+  'trace_id',
+] as const;
+
 /** `data` as pages pass it to BC.click; loose on purpose, since pages send numbers, strings and extras. */
 export interface ClickData {
   out_trade_no: string | number;
