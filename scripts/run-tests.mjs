@@ -8,7 +8,8 @@ import { findChromium } from './find-chromium.mjs';
 import { ensureSnippetRuntimes } from './snippet-runtimes.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const results = `${root}test-results/`;
+// Not test-results/: Playwright empties that folder when it starts.
+const results = `${root}reports/`;
 const bin = (name) => `${root}node_modules/.bin/${name}`;
 
 function run(label, command, args, env = {}) {
