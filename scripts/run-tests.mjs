@@ -36,7 +36,8 @@ rmSync(results, { recursive: true, force: true });
 mkdirSync(results, { recursive: true });
 
 if (!run('build', bin('tsx'), ['scripts/build.ts'])) process.exit(1);
-const typesOk = run('typecheck', process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.json']);
+const tsc = (project) => run(`typecheck ${project}`, process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', project]);
+const typesOk = tsc('tsconfig.json') && tsc('examples/tsconfig.json');
 const unitOk = run('unit tests (vitest)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}unit.json`]);
 const e2eOk = run('browser tests (playwright, Chromium)', bin('playwright'), ['test'], {
   CHROMIUM_PATH: chromium,

@@ -1,4 +1,4 @@
-import { type ChannelKey } from './core/channels';
+import type { ChannelKey } from './core/channels';
 import { type SpayError, spayError } from './core/errors';
 import type { ClickData } from './core/validate';
 import { configForGateway, type WidgetConfig } from './config';
@@ -22,13 +22,28 @@ export interface ModuleOptions {
 let options: ModuleOptions | null = null;
 let button: PayButton | null = null;
 let config: Promise<WidgetConfig> | null = null;
+// Bumped by closePayment and configure, so a click still waiting for the config knows it was called off.
+let generation = 0;
 
-/** Sets the app and gateway; call once before `click`. */
+const sameSetup = (a: ModuleOptions, b: ModuleOptions) =>
+  a.appId === b.appId && a.gateway === b.gateway && a.lang === b.lang && String(a.channels) === String(b.channels);
+
+/**
+ * Sets the app and gateway and starts fetching the app's channels. Calling it again with the same
+ * settings keeps what is loaded (safe in effects and StrictMode); other settings start afresh.
+ */
 export function configure(next: ModuleOptions): void {
-  button?.close();
+  if (options && sameSetup(options, next)) {
+    options = next;
+    return;
+  }
+  closePayment();
   options = next;
   button = null;
-  config = null;
+  config = loadConfig(next).catch((fault) => ({
+    ...configForGateway(next.gateway, next.appId, []),
+    appError: `the gateway's config could not be loaded (${(fault as Error).message})`,
+  }));
 }
 
 async function loadConfig(opts: ModuleOptions): Promise<WidgetConfig> {
@@ -42,24 +57,21 @@ async function loadConfig(opts: ModuleOptions): Promise<WidgetConfig> {
 /** Starts a payment, exactly as BC.click does; resolves with how it ended. */
 export async function click(data: ClickData, event?: ClickEvent): Promise<ClickOutcome> {
   const opts = options;
-  if (!opts) {
+  if (!opts || !config) {
     const error = spayError('APP_INVALID', 'call configure({ appId, gateway }) before click()', 'appId');
     setTimeout(() => event?.dataError?.(error), 0);
     return { status: 'failed', error };
   }
-  if (!button) {
-    config ??= loadConfig(opts).catch((fault) => ({
-      ...configForGateway(opts.gateway, opts.appId, []),
-      appError: `the gateway's config could not be loaded (${(fault as Error).message})`,
-    }));
-    const loaded = await config;
-    if (options !== opts) return { status: 'cancelled' };
-    button ??= createPayButton({ config: loaded, lang: opts.lang, onError: (error) => opts.onError?.(error) });
-  }
+  const called = generation;
+  const loaded = await config;
+  // Unmounted or reconfigured while the config was on its way: open nothing.
+  if (called !== generation || options !== opts) return { status: 'cancelled' };
+  button ??= createPayButton({ config: loaded, lang: opts.lang, onError: (error) => options?.onError?.(error) });
   return button.click(data, event);
 }
 
-/** Closes an open payment modal, e.g. when the component that opened it unmounts. */
+/** Closes an open payment modal and calls off a click still starting, e.g. when the component that opened it unmounts. */
 export function closePayment(): void {
+  generation++;
   button?.close();
 }

@@ -48,6 +48,7 @@ export class PaySession {
   private abort = new AbortController();
   private current: UsableChannel | null = null;
   private savedOverflow: string | null = null;
+  private preconnect: HTMLLinkElement | null = null;
 
   constructor(
     private readonly order: Order,
@@ -200,6 +201,7 @@ export class PaySession {
     const doc = this.deps.doc;
     this.opener = doc.activeElement;
     this.mounted = mountModal(doc);
+    this.preconnect = preconnectTo(doc, this.deps.config.apiBase);
     if (this.deps.mobile) {
       // Lock the page behind the bottom sheet so a swipe scrolls the sheet, not the shop.
       this.savedOverflow = doc.documentElement.style.overflow;
@@ -211,6 +213,7 @@ export class PaySession {
     if (!this.mounted) return;
     this.mounted.remove();
     this.mounted = null;
+    this.preconnect?.remove();
     if (this.savedOverflow !== null) this.deps.doc.documentElement.style.overflow = this.savedOverflow;
     if (this.opener instanceof HTMLElement && this.opener.isConnected) this.opener.focus();
   }
@@ -244,6 +247,16 @@ export class PaySession {
   get finished(): boolean {
     return this.settled && !this.mounted;
   }
+}
+
+/** Warms up the connection to the gateway while the buyer picks, so the bill costs one round trip. */
+function preconnectTo(doc: Document, apiBase: string): HTMLLinkElement | null {
+  const link = doc.createElement('link');
+  link.rel = 'preconnect';
+  link.href = new URL(apiBase, doc.baseURI).origin;
+  link.crossOrigin = 'anonymous';
+  doc.head?.appendChild(link);
+  return link;
 }
 
 function safeCall<T>(callback: ((value: T) => void) | undefined, value: T): void {

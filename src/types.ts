@@ -7,6 +7,9 @@ export const EVENT_CALLBACKS = ['dataError', 'wxJsapiFinish', 'wxJsapiSuccess', 
 /** How a click can end; a type test keeps it equal to ClickOutcome['status']. */
 export const OUTCOME_STATUSES = ['paid', 'redirected', 'cancelled', 'failed'] as const;
 
+/** How a click can end, as ClickOutcome['status']. */
+export type ClickStatus = (typeof OUTCOME_STATUSES)[number];
+
 /** The optional second argument of BC.click: callbacks, as in the original service. */
 export interface ClickEvent {
   /** Called once with every error of this click (invalid data, refused bill, network, bridge). */
@@ -25,7 +28,7 @@ export interface ClickEvent {
  * also delivered to `dataError` and `BC.err`). The webhook, not this, is the proof of payment.
  */
 export interface ClickOutcome {
-  status: 'paid' | 'redirected' | 'cancelled' | 'failed';
+  status: ClickStatus;
   channel?: RestChannel;
   billId?: string;
   error?: SpayError;

@@ -1,3 +1,4 @@
+/** @jsxImportSource preact */
 import { Component, type ComponentChildren, createRef } from 'preact';
 
 const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), [tabindex]:not([tabindex="-1"])';

@@ -1,3 +1,4 @@
+/** @jsxImportSource preact */
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { spayError } from '../core/errors';

@@ -1,3 +1,4 @@
+/** @jsxImportSource preact */
 import type { UsableChannel } from '../core/resolve-channels';
 import { ChannelList } from './ChannelList';
 import { Dialog } from './Dialog';

@@ -1,3 +1,4 @@
+/** @jsxImportSource preact */
 import type { QrMatrix } from '../qr/qr-matrix';
 import type { Strings } from './strings';
 

@@ -1,3 +1,4 @@
+/** @jsxImportSource preact */
 import type { SpayError } from '../core/errors';
 import type { Strings } from './strings';
 
@@ -18,7 +19,6 @@ export function Success({ text, returning, onDone }: { text: Strings; returning:
       <svg class="tick" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
         <path d="M5 12.5l4.5 4.5L19 7.5" />
       </svg>
-      <p class="headline">{text.paid}</p>
       {returning ? <p>{text.paidNext}</p> : <button type="button" class="primary" onClick={onDone}>{text.done}</button>}
     </div>
   );
