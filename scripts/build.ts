@@ -24,7 +24,7 @@ const outputs: Record<string, InlineConfig> = {
     build: {
       outDir: 'dist',
       emptyOutDir: false,
-      target: 'es2020',
+      target: 'es2022',
       minify: true,
       lib: { entry: 'src/global.ts', formats: ['iife'], name: 'SpayButton', fileName: () => 'spay-button.js' },
     },
@@ -34,7 +34,7 @@ const outputs: Record<string, InlineConfig> = {
     build: {
       outDir: 'dist/assets',
       emptyOutDir: false,
-      target: 'es2020',
+      target: 'es2022',
       minify: true,
       lib: { entry: 'src/qr/qr-matrix.ts', formats: ['es'], fileName: () => 'spay-qr.js' },
     },
@@ -44,7 +44,7 @@ const outputs: Record<string, InlineConfig> = {
     build: {
       outDir: 'dist/esm',
       emptyOutDir: false,
-      target: 'es2020',
+      target: 'es2022',
       minify: false,
       lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'index.js' },
       rollupOptions: { external: [/^preact(\/|$)/, 'qrcode'] },
