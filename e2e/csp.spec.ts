@@ -1,18 +1,6 @@
 import { dialog, expect, signedOrder, test, watchCsp } from './support/stack';
+import { pagePolicy as strictPolicy } from '../demo/merchant';
 import { decodeQr } from './support/qr';
-
-/** The policy README gives merchants: nothing inline, scripts, fetches and forms only to the gateway. */
-const strictPolicy = (gateway: string) =>
-  [
-    "default-src 'self'",
-    `script-src 'self' ${gateway}`,
-    `connect-src 'self' ${gateway}`,
-    "style-src 'self'",
-    "img-src 'self' data:",
-    `form-action 'self' ${gateway}`,
-    "base-uri 'none'",
-    "object-src 'none'",
-  ].join('; ');
 
 test('under a strict CSP the picker, the QR module and the channel form work with no violation', async ({ page, context, fixtures }) => {
   const violations = await watchCsp(page);
