@@ -18,3 +18,13 @@ test('BC does not exist before the script runs, then beecloud:onready fires once
   await page.goto(url);
   await expect(page.locator('#log')).toHaveText('undefined → ready:object');
 });
+
+test('the bundle served as a plain static file reads its app, gateway and channels from its own tag', async ({ page, fixtures }) => {
+  await page.goto(await fixtures.url('static-script', { order: signedOrder() }));
+  await page.getByRole('button', { name: 'pay' }).click();
+  const names = await dialog(page).locator('ul button').allInnerTexts();
+  expect(names.map((name) => name.replace(/^\S\s*/, '').trim())).toEqual(['银联', '支付宝']);
+  await dialog(page).getByRole('button', { name: '银联' }).click();
+  await expect(page).toHaveURL(/\/sandbox\/cashier\//);
+  await expect(page.getByText('UN_WEB')).toBeVisible();
+});
