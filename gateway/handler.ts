@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { App } from './apps';
 import { billStatus, createBill } from './bills/bill-routes';
+import { openFileStore } from './bills/file-store';
 import { createMemoryStore } from './bills/memory-store';
 import type { BillStore } from './bills/store';
 import { type GatewayContext, publicBase } from './context';
@@ -26,8 +27,13 @@ export interface GatewayOptions {
   webhookTimeoutMs?: number;
   /** Where log lines go; default console.log. */
   log?: (line: string) => void;
-  /** Where bills live; default a new memory store. */
+  /** Where bills live; default the journal in `dataDir` when given, else a new memory store. */
   store?: BillStore;
+  /**
+   * Directory for the durable bill journal (bills.jsonl, see openFileStore): bills and pending webhooks survive
+   * a restart. Created if missing; the gateway closes the journal on close(). Not together with `store`.
+   */
+  dataDir?: string;
 }
 
 /** A gateway: a web Request → Response handler, its bill store, its webhook queue, and a close() that cancels retries. */
@@ -65,11 +71,17 @@ const ROUTES: readonly Route[] = [
   [['POST'], /^\/sandbox\/jsapi\/pay$/, (c, r) => payByJsapi(c, r)],
 ];
 
-/** Creates a gateway from its options; nothing listens until server.ts binds it to a port. */
+/**
+ * Creates a gateway from its options; nothing listens until server.ts binds it to a port. Throws when both
+ * `store` and `dataDir` are given, or when the journal in `dataDir` cannot be opened or holds a corrupt line.
+ */
 export function createGateway(options: GatewayOptions): Gateway {
   const apps = new Map(options.apps.map((app) => [app.appId, app]));
-  const store = options.store ?? createMemoryStore();
   const log = options.log ?? ((line: string) => console.log(line));
+  const dataDir = options.dataDir === '' ? undefined : options.dataDir;
+  if (options.store !== undefined && dataDir !== undefined) throw new Error('GatewayOptions takes a store or a dataDir, not both');
+  const fileStore = dataDir === undefined ? undefined : openFileStore(dataDir, { log });
+  const store = options.store ?? fileStore ?? createMemoryStore();
   const webhooks = createWebhookDeliverer({
     store,
     apps,
@@ -100,6 +112,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     async close() {
       webhooks.close();
+      fileStore?.close();
     },
   };
 }

@@ -6,11 +6,13 @@ it('exports exactly the public gateway API', () => {
     'DEFAULT_PORT',
     'DEFAULT_WIDGET_DIR',
     'DEMO_APP',
+    'JOURNAL_FILE',
     'RESULT_CODES',
     'createGateway',
     'createMemoryStore',
     'listen',
     'loadApps',
+    'openFileStore',
     'parseApps',
     'startGateway',
   ]);

@@ -7,6 +7,8 @@ export type { RunningGateway } from './server';
 export { listen } from './http/listen';
 export type { Listener, ListenOptions } from './http/listen';
 export { createMemoryStore } from './bills/memory-store';
+export { JOURNAL_FILE, openFileStore } from './bills/file-store';
+export type { FileBillStore, FileStoreOptions } from './bills/file-store';
 export type { BillStore } from './bills/store';
 export type { Bill, BillStatus } from './bills/bill';
 export { RESULT_CODES } from './result-codes';

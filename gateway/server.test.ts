@@ -120,7 +120,7 @@ describe('tsx gateway/server.ts', () => {
     const root = fileURLToPath(new URL('..', import.meta.url));
     const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/server.ts'], {
       cwd: root,
-      env: { ...process.env, GATEWAY_PORT: '0', SPAY_APPS: '', SPAY_PUBLIC_URL: '' },
+      env: { ...process.env, GATEWAY_PORT: '0', SPAY_APPS: '', SPAY_PUBLIC_URL: '', SPAY_DATA_DIR: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

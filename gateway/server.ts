@@ -1,7 +1,9 @@
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadApps } from './apps';
+import { JOURNAL_FILE } from './bills/file-store';
 import { type Gateway, type GatewayOptions, createGateway } from './handler';
-import { listen } from './http/listen';
+import { type Listener, listen } from './http/listen';
 import { MAX_BODY_BYTES } from './http/read-json-body';
 
 /** A running gateway: its URL and port, the gateway itself, and close(). */
@@ -19,23 +21,39 @@ export const DEFAULT_PORT = 8787;
 export async function startGateway(options: GatewayOptions & { port?: number; host?: string }): Promise<RunningGateway> {
   const { port = 0, host = '127.0.0.1', ...gatewayOptions } = options;
   const gateway = createGateway(gatewayOptions);
-  const listener = await listen((request) => gateway.handle(request), {
-    port,
-    host,
-    maxBodyBytes: MAX_BODY_BYTES,
-    ...(gatewayOptions.log === undefined ? {} : { log: gatewayOptions.log }),
-  });
+  let listener: Listener;
+  try {
+    listener = await listen((request) => gateway.handle(request), {
+      port,
+      host,
+      maxBodyBytes: MAX_BODY_BYTES,
+      ...(gatewayOptions.log === undefined ? {} : { log: gatewayOptions.log }),
+    });
+  } catch (error) {
+    // A port in use must not leave the journal open and webhooks resumed in a gateway nobody can reach.
+    await gateway.close();
+    throw error;
+  }
   return {
     url: listener.url,
     port: listener.port,
     gateway,
     async close() {
-      await gateway.close();
+      // Requests stop first, so that none writes to a bill journal the gateway has closed.
       await listener.close();
+      await gateway.close();
     },
   };
 }
 
+/**
+ * `tsx gateway/server.ts`: starts the gateway from the environment and prints its URL (`listening on <url>`).
+ * GATEWAY_PORT (default 8787, 0 = a free port), GATEWAY_HOST (default 127.0.0.1), SPAY_APPS (apps JSON file;
+ * default the demo app, with SPAY_DEMO_WEBHOOK_URL), SPAY_PUBLIC_URL (base URL in answers),
+ * SPAY_WEBHOOK_BACKOFF_MS (first webhook retry delay), SPAY_DATA_DIR (directory for the bill journal
+ * bills.jsonl, so that bills and pending webhooks survive a restart; without it bills live in memory).
+ * Stops on SIGINT/SIGTERM; exits 1 with the reason on a malformed variable or a corrupt journal.
+ */
 async function main(): Promise<void> {
   const env = process.env;
   const port = env.GATEWAY_PORT === undefined || env.GATEWAY_PORT === '' ? DEFAULT_PORT : Number(env.GATEWAY_PORT);
@@ -48,10 +66,16 @@ async function main(): Promise<void> {
   const options: Parameters<typeof startGateway>[0] = { apps: loadApps(env), port, host: env.GATEWAY_HOST || '127.0.0.1' };
   if (webhookBackoffMs !== undefined) options.webhookBackoffMs = webhookBackoffMs;
   if (env.SPAY_PUBLIC_URL) options.publicUrl = env.SPAY_PUBLIC_URL;
+  if (env.SPAY_DATA_DIR) options.dataDir = resolve(env.SPAY_DATA_DIR);
   const running = await startGateway(options);
   const shown = (options.publicUrl ?? running.url).replace(/\/+$/, '');
   console.log(`spay-button gateway listening on ${running.url}`);
   console.log(`sandbox: ${shown}/sandbox`);
+  console.log(
+    options.dataDir === undefined
+      ? 'bills: in memory, lost when the gateway stops (set SPAY_DATA_DIR to keep them)'
+      : `bills: ${join(options.dataDir, JOURNAL_FILE)}`,
+  );
   const stop = (): void => {
     void running.close().then(() => process.exit(0));
   };

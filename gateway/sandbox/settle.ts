@@ -7,7 +7,10 @@ import type { GatewayContext } from '../context';
  */
 export function payBill(context: GatewayContext, bill: Bill, now: Date): Bill {
   if (bill.status === 'PAID') return bill;
-  const paid = context.store.update(bill.id, { status: 'PAID', paid_at: now.toISOString() }) ?? bill;
+  // PAID and its pending webhook go to the store in one write, so that a crash cannot keep one without the
+  // other; the deliverer turns the webhook into `none` when the app has no webhook URL.
+  const webhook = { state: 'pending', attempts: 0 } as const;
+  const paid = context.store.update(bill.id, { status: 'PAID', paid_at: now.toISOString(), webhook }) ?? bill;
   context.webhooks.enqueue(bill.id);
   return paid;
 }

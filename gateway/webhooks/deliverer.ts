@@ -49,9 +49,19 @@ export function createWebhookDeliverer(options: DelivererOptions): WebhookDelive
   };
 
   const schedule = (billId: string, job: Job, delay: number): void => {
-    job.timer = setTimeout(() => void attempt(billId, job), delay);
+    job.timer = setTimeout(() => void attempt(billId, job).catch((error: unknown) => recordFailed(billId, job, error)), delay);
     // A pending webhook must not keep a process alive that is otherwise done.
     job.timer.unref();
+  };
+
+  // A durable store can fail to write (a full disk). The attempt's outcome is then unrecorded, so it is
+  // tried again later, as if it had failed: a merchant may see a webhook twice, never lose one.
+  const recordFailed = (billId: string, job: Job, error: unknown): void => {
+    job.controller = undefined;
+    if (closed || jobs.get(billId) !== job) return;
+    const delay = retryDelay(Math.min((store.get(billId)?.webhook?.attempts ?? 0) + 1, WEBHOOK_MAX_RETRIES), backoffMs);
+    log(`webhook bill ${billId}: the store could not record the attempt (${(error as Error).message}); trying again in ${delay} ms`);
+    schedule(billId, job, delay);
   };
 
   const attempt = async (billId: string, job: Job): Promise<void> => {

@@ -1,0 +1,120 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { verifyWebhook } from '../server-sign';
+import type { App } from './apps';
+import { openFileStore } from './bills/file-store';
+import { FULL_APP, signedBill } from './testing/fixtures';
+import { startReceiver, waitFor } from './testing/receiver';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BACKOFF_MS = 200;
+
+/** A gateway process as the test sees it: its URL, everything it printed, and its exit. */
+interface GatewayProcess {
+  url: string;
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  child: ChildProcess;
+}
+
+const children: ChildProcess[] = [];
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  while (cleanups.length > 0) await cleanups.pop()?.();
+});
+
+/**
+ * Starts `gateway/server.ts` in a process of its own. Node loads tsx as a hook rather than through the tsx
+ * command, because that command runs the script in a second process which a SIGKILL to the first would orphan.
+ */
+async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/server.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, GATEWAY_PORT: '0', GATEWAY_HOST: '', SPAY_PUBLIC_URL: '', SPAY_DEMO_WEBHOOK_URL: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  await waitFor(() => /^bills: /m.test(output) || child.exitCode !== null, 10_000);
+  const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
+  if (url === undefined) throw new Error(`the gateway did not start:\n${output}`);
+  return { url, output: () => output, exited, child };
+}
+
+async function postBill(url: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const response = await fetch(`${url}/1/pay/jsbutton/bill`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify(body) });
+  return (await response.json()) as Record<string, unknown>;
+}
+
+describe('a gateway with SPAY_DATA_DIR, killed mid-delivery and restarted', () => {
+  it('keeps its bills and delivers the pending webhook exactly once', async () => {
+    const temporary = mkdtempSync(join(tmpdir(), 'spay-restart-'));
+    cleanups.push(() => rmSync(temporary, { recursive: true, force: true }));
+    const dataDir = join(temporary, 'data');
+
+    // The merchant is down at first: a 500, then a request it never answers, during which the gateway dies.
+    let merchantUp = false;
+    const receiver = await startReceiver((attempt, res) => {
+      if (merchantUp) res.end('success');
+      else if (attempt === 1) res.writeHead(500).end('down for maintenance');
+    });
+    cleanups.push(receiver.close);
+    const app: App = { ...FULL_APP, webhookUrl: receiver.url };
+    const appsFile = join(temporary, 'apps.json');
+    writeFileSync(appsFile, JSON.stringify([app]));
+    const env = { SPAY_APPS: appsFile, SPAY_DATA_DIR: dataDir, SPAY_WEBHOOK_BACKOFF_MS: String(BACKOFF_MS) };
+
+    const first = await startGatewayProcess(env);
+    expect(first.output()).toContain(`bills: ${join(dataDir, 'bills.jsonl')}`);
+    const paidOrder = signedBill({ title: '重启测试', amount: '1990' }, app);
+    const openOrder = signedBill({ channel: 'WX_NATIVE' }, app);
+    const paid = await postBill(first.url, paidOrder);
+    const open = await postBill(first.url, openOrder);
+    expect([paid.result_code, open.result_code]).toEqual([0, 0]);
+    const pay = await fetch(`${first.url}/sandbox/cashier/${String(paid.id)}/pay`, { method: 'POST', redirect: 'manual' });
+    expect(pay.status).toBe(303);
+    await waitFor(() => receiver.received.length === 2, 5000);
+    expect(first.output()).toMatch(/attempt 1: HTTP 500 is not a 2xx answer .*; retry 1 of 17 in 200 ms/);
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
+
+    merchantUp = true;
+    const before = receiver.received.length;
+    const second = await startGatewayProcess(env);
+    const status = (await (await fetch(`${second.url}/1/pay/jsbutton/bill/${String(paid.id)}`)).json()) as Record<string, unknown>;
+    expect(status).toMatchObject({ result_code: 0, pay_result: true, status: 'PAID', out_trade_no: paidOrder.out_trade_no, total_fee: 1990 });
+    // The same order again: the open one answers its existing bill, the paid one is refused; neither makes a second bill.
+    expect(await postBill(second.url, openOrder)).toMatchObject({ result_code: 0, id: open.id });
+    expect(await postBill(second.url, paidOrder)).toMatchObject({ result_code: 5, err_detail: expect.stringContaining('already paid') });
+
+    await waitFor(() => /webhook bill \S+ .*; delivered/.test(second.output()), 5000);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toEqual({ code: 0, signal: null });
+    const after = receiver.received.slice(before);
+    expect(after).toHaveLength(1);
+    const delivered = after[0]?.body ?? '';
+    expect(verifyWebhook(delivered, app.masterSecret)).toMatchObject({ ok: true });
+    expect(JSON.parse(delivered)).toMatchObject({ transaction_id: paidOrder.out_trade_no, transaction_fee: 1990, message_detail: { bill_id: paid.id } });
+    // The attempt cut short by the kill is not counted: the journal had one attempt, so this is the second.
+    expect(second.output()).toMatch(new RegExp(`webhook bill ${String(paid.id)} .*attempt 2: HTTP 200 success; delivered`));
+
+    const journal = openFileStore(dataDir);
+    try {
+      expect(journal.list(10).map((bill) => bill.id)).toEqual([open.id, paid.id]);
+      expect(journal.get(String(paid.id))?.webhook).toMatchObject({ state: 'delivered', attempts: 2 });
+      expect(journal.pendingWebhooks()).toEqual([]);
+    } finally {
+      journal.close();
+    }
+  });
+});
