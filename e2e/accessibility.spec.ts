@@ -1,4 +1,5 @@
 import { seriousViolations } from './support/axe';
+import { WECHAT } from './support/devices';
 import { dialog, expect, signedOrder, test } from './support/stack';
 
 test('the picker is a modal dialog that takes focus, traps Tab both ways, closes on Esc and gives focus back', async ({ page, fixtures }) => {
@@ -75,4 +76,22 @@ test('errors are announced with role alert, and English is used when the page is
   await expect(modal.getByRole('alert')).toContainText('sign');
   await expect(modal.getByRole('heading', { name: 'Payment not completed' })).toBeVisible();
   await expect(modal.getByRole('button', { name: 'Close' })).toBeVisible();
+});
+
+test('reduced motion turns the animations off', async ({ page, fixtures }) => {
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await page.goto(await fixtures.url('shop', { order: signedOrder() }));
+  await page.locator('#pay').click();
+  const duration = await dialog(page).evaluate((element) => getComputedStyle(element).animationDuration);
+  expect(parseFloat(duration)).toBeLessThan(0.001);
+});
+
+test('axe finds no serious or critical problem on the WeChat guide page', async ({ browser, fixtures, demo }) => {
+  const context = await browser.newContext({ ...WECHAT });
+  const page = await context.newPage();
+  await page.goto(await fixtures.url('shop', { order: { ...signedOrder(), instant_channel: 'ali' } }));
+  await page.locator('#pay').tap();
+  await expect(page).toHaveURL(new RegExp(`^${demo.gatewayUrl}/1/pay/jsbutton/alipay-guide/`));
+  expect(await seriousViolations(page, null)).toEqual([]);
+  await context.close();
 });
