@@ -1,0 +1,105 @@
+import type { Browser } from 'playwright-core';
+import { type BenchSite, launchChromium, startBenchSite } from './bench-site';
+import { measureClickToPaint } from './click-to-paint';
+import { measureLoadToReady } from './load-to-ready';
+import { measureModalHeap } from './modal-heap';
+import { signedOrder } from './orders';
+import { measureQrDraw } from './qr-draw';
+import type { Row } from './table';
+
+/** The browser figures of all runs, plus the Chromium version for the report header. */
+export interface BrowserBench {
+  rows: Row[];
+  chromiumVersion: string;
+  /** The returnscripts answer as the gateway sent it, for the bundle rows. */
+  served: { body: string; contentEncoding: string | null };
+  /** Notes worth printing under the table (e.g. opens whose effects never ran). */
+  notes: string[];
+}
+
+/**
+ * Runs the browser figures `runs` times, each run in fresh browser contexts (cold HTTP cache, new
+ * renderer state): load-to-ready, click-to-paint cold and warm, QR draw, then the open/close heap loop.
+ */
+export async function runBrowserBench(options: { runs: number; modalCycles: number; progress(line: string): void }): Promise<BrowserBench> {
+  const site = await startBenchSite();
+  let browser: Browser | undefined;
+  try {
+    browser = await launchChromium();
+    const served = await fetchServedScript(site);
+    const series: Record<string, number[]> = {};
+    const push = (key: string, value: number) => (series[key] ??= []).push(value);
+    const notes: string[] = [];
+    for (let run = 1; run <= options.runs; run += 1) {
+      options.progress(`browser run ${run}/${options.runs}`);
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      try {
+        const load = await measureLoadToReady(context, site);
+        push('ready', load.readyAfterResponseEnd);
+        push('eval', load.scriptEval);
+        const cold = await measureClickToPaint(load.page, signedOrder());
+        push('domCold', cold.dom);
+        push('paintCold', cold.paint);
+        const warm = await measureClickToPaint(load.page, signedOrder());
+        push('domWarm', warm.dom);
+        push('paintWarm', warm.paint);
+        const qr = await measureQrDraw(load.page, signedOrder());
+        push('qrAfterBill', qr.afterBill);
+        push('qrFromClick', qr.fromClick);
+        push('qrModal', qr.modalAfterBill);
+        if (qr.moduleAfterBill !== null) push('qrModule', qr.moduleAfterBill);
+      } finally {
+        await context.close();
+      }
+      const heapContext = await browser.newContext();
+      try {
+        const heap = await measureModalHeap(heapContext, site, options.modalCycles);
+        push('heap', heap.heapDeltaBytes);
+        push('slope', heap.heapSlopeBytesPerCycle);
+        push('nodes', heap.nodesDelta);
+        push('listeners', heap.listenersDelta);
+        push('cycle', heap.cycleMs);
+        if (heap.unfocused > 0) notes.push(`run ${run}: ${heap.unfocused} of ${heap.cycles} opens never moved focus into the dialog`);
+      } finally {
+        await heapContext.close();
+      }
+    }
+    const row = (figure: string, key: string, unit: Row['unit']): Row => ({ section: 'browser', figure, unit, values: series[key] ?? [] });
+    const cycles = options.modalCycles.toLocaleString('en-US');
+    return {
+      chromiumVersion: browser.version(),
+      served,
+      notes,
+      rows: [
+        row('load: beecloud:onready after script responseEnd', 'ready', 'ms'),
+        row('load: script eval (CDP ScriptDuration delta)', 'eval', 'ms'),
+        row('click → dialog in DOM, first click', 'domCold', 'ms'),
+        row('click → dialog painted, first click', 'paintCold', 'ms'),
+        row('click → dialog painted, second click', 'paintWarm', 'ms'),
+        row('QR: bill responseEnd → modal in DOM', 'qrModal', 'ms'),
+        row('QR: bill responseEnd → svg[role=img]', 'qrAfterBill', 'ms'),
+        row('QR: spay-qr.js responseEnd − bill responseEnd', 'qrModule', 'ms'),
+        row('QR: click → svg[role=img]', 'qrFromClick', 'ms'),
+        row(`modal open/close ×${cycles}: JS heap delta`, 'heap', 'KB'),
+        row('modal open/close: JS heap growth, second half', 'slope', 'B/cycle'),
+        row(`modal open/close ×${cycles}: DOM nodes delta`, 'nodes', 'count'),
+        row(`modal open/close ×${cycles}: JS listeners delta`, 'listeners', 'count'),
+        row('modal open + close, one cycle', 'cycle', 'ms'),
+      ],
+    };
+  } finally {
+    await browser?.close();
+    await site.close();
+  }
+}
+
+async function fetchServedScript(site: BenchSite): Promise<BrowserBench['served']> {
+  // Ask as a browser would, offering compression, to see whether the gateway uses it.
+  const response = await fetch(`${site.gateway.url}/1/pay/jsbutton/returnscripts?appId=spay-demo-app`, {
+    headers: { 'Accept-Encoding': 'gzip, deflate, br' },
+  });
+  if (!response.ok) throw new Error(`returnscripts answered HTTP ${response.status}`);
+  const body = await response.text();
+  if (body.includes('the widget is not built')) throw new Error('returnscripts served its placeholder: dist/spay-button.js is missing (is another build running?)');
+  return { body, contentEncoding: response.headers.get('content-encoding') };
+}
