@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +37,13 @@ export interface ServedScript {
   contentEncoding: string | null;
 }
 
+/** The QR module's file name; the build puts a content hash in it. */
+function qrModuleFile(): string {
+  const name = readdirSync(join(ROOT, 'dist/assets')).find((file) => /^spay-qr\.[0-9a-f]+\.js$/.test(file));
+  if (!name) throw new Error('dist/assets holds no spay-qr.<hash>.js: run npm run build');
+  return name;
+}
+
 /**
  * Bundle rows: the built outputs, the script as returnscripts serves it (wrapped with the app config),
  * and Preact's own minified files as the floor. Bytes are deterministic, so each row has one value.
@@ -46,7 +53,7 @@ export function bundleRows(served: ServedScript): Row[] {
   const preactDir = dirname(require.resolve('preact/package.json'));
   const files: Array<[string, string]> = [
     ['dist/spay-button.js (script tag)', join(ROOT, 'dist/spay-button.js')],
-    ['dist/assets/spay-qr.js (lazy QR)', join(ROOT, 'dist/assets/spay-qr.js')],
+    ['dist/assets/spay-qr.<hash>.js (lazy QR)', join(ROOT, 'dist/assets', qrModuleFile())],
     ['dist/esm/index.js (ES module)', join(ROOT, 'dist/esm/index.js')],
   ];
   const rows: Row[] = [];

@@ -79,7 +79,7 @@ document.addEventListener('beecloud:onready', function () { window.__bench.ready
       var entries = new PerformanceObserver(function (list) {
         list.getEntries().forEach(function (entry) {
           if (/\/bill$/.test(entry.name) && billEnd === null) billEnd = entry.responseEnd;
-          if (/spay-qr\.js$/.test(entry.name) && qrModuleEnd === null) qrModuleEnd = entry.responseEnd;
+          if (/spay-qr\.[0-9a-f]+\.js$/.test(entry.name) && qrModuleEnd === null) qrModuleEnd = entry.responseEnd;
         });
         finish();
       });

@@ -3,46 +3,63 @@
  * module for bundlers, and server-sign for Node; then the type declarations with tsc.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build, type InlineConfig } from 'vite';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { version } = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { version: string };
 
-const shared = (scriptTag: boolean): InlineConfig => ({
+// Everything is built into a fresh folder that replaces dist/ at the end, so a gateway or a
+// benchmark reading dist/ never sees it half-built.
+const out = `${root}dist.building-${process.pid}/`;
+
+const shared = (scriptTag: boolean, qrFile = ''): InlineConfig => ({
   root,
   configFile: false,
   logLevel: 'warn',
-  define: { __SCRIPT_TAG__: JSON.stringify(scriptTag), __VERSION__: JSON.stringify(version) },
+  define: {
+    __SCRIPT_TAG__: JSON.stringify(scriptTag),
+    __VERSION__: JSON.stringify(version),
+    __QR_FILE__: JSON.stringify(qrFile),
+  },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
 });
 
-const outputs: Record<string, InlineConfig> = {
-  'script tag': {
+/** The QR module first: its name carries a hash of its content, so it can be cached for good. */
+async function buildQrModule(): Promise<string> {
+  await build({
     ...shared(true),
     build: {
-      outDir: 'dist',
+      outDir: `${out}assets`,
+      emptyOutDir: false,
+      target: 'es2022',
+      minify: true,
+      lib: { entry: 'src/qr/qr-matrix.ts', formats: ['es'], fileName: () => 'spay-qr.js' },
+    },
+  });
+  const hash = createHash('sha256').update(readFileSync(`${out}assets/spay-qr.js`)).digest('hex').slice(0, 10);
+  const name = `spay-qr.${hash}.js`;
+  renameSync(`${out}assets/spay-qr.js`, `${out}assets/${name}`);
+  return name;
+}
+
+const outputs = (qrFile: string): Record<string, InlineConfig> => ({
+  'script tag': {
+    ...shared(true, qrFile),
+    build: {
+      outDir: out,
       emptyOutDir: false,
       target: 'es2022',
       minify: true,
       lib: { entry: 'src/global.ts', formats: ['iife'], name: 'SpayButton', fileName: () => 'spay-button.js' },
     },
   },
-  'QR module': {
-    ...shared(true),
-    build: {
-      outDir: 'dist/assets',
-      emptyOutDir: false,
-      target: 'es2022',
-      minify: true,
-      lib: { entry: 'src/qr/qr-matrix.ts', formats: ['es'], fileName: () => 'spay-qr.js' },
-    },
-  },
   'ES module': {
     ...shared(false),
     build: {
-      outDir: 'dist/esm',
+      outDir: `${out}esm`,
       emptyOutDir: false,
       target: 'es2022',
       minify: false,
@@ -53,7 +70,7 @@ const outputs: Record<string, InlineConfig> = {
   'server-sign': {
     ...shared(false),
     build: {
-      outDir: 'dist/server-sign',
+      outDir: `${out}server-sign`,
       emptyOutDir: false,
       target: 'node20',
       ssr: true,
@@ -64,12 +81,25 @@ const outputs: Record<string, InlineConfig> = {
       },
     },
   },
-};
+});
 
-rmSync(`${root}dist`, { recursive: true, force: true });
-for (const [name, config] of Object.entries(outputs)) {
-  await build(config);
-  console.log(`built ${name}`);
+rmSync(out, { recursive: true, force: true });
+try {
+  const qrFile = await buildQrModule();
+  console.log(`built QR module (${qrFile})`);
+  for (const [name, config] of Object.entries(outputs(qrFile))) {
+    await build(config);
+    console.log(`built ${name}`);
+  }
+  execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}tsconfig.types.json`, '--outDir', `${out}types`], {
+    stdio: 'inherit',
+  });
+  console.log('built types');
+  const old = `${root}dist.old-${process.pid}`;
+  if (existsSync(`${root}dist`)) renameSync(`${root}dist`, old);
+  renameSync(out, `${root}dist`);
+  rmSync(old, { recursive: true, force: true });
+} catch (error) {
+  rmSync(out, { recursive: true, force: true });
+  throw error;
 }
-execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}tsconfig.types.json`], { stdio: 'inherit' });
-console.log('built types');

@@ -1,6 +1,8 @@
 import type { QrMatrix } from '../qr/qr-matrix';
 
 declare const __SCRIPT_TAG__: boolean;
+/** The QR module's file name, with its content hash, set by the build. */
+declare const __QR_FILE__: string;
 
 type Encoder = { encodeQr(text: string): QrMatrix };
 let pending: Promise<Encoder> | null = null;
@@ -13,7 +15,7 @@ export function loadQrEncoder(assetBase: string): Promise<Encoder> {
   if (!pending) {
     pending = (
       __SCRIPT_TAG__
-        ? (import(/* @vite-ignore */ `${assetBase}spay-qr.js`) as Promise<Encoder>)
+        ? (import(/* @vite-ignore */ `${assetBase}${__QR_FILE__}`) as Promise<Encoder>)
         : import('../qr/qr-matrix')
     ).catch((error) => {
       pending = null;
