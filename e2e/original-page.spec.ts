@@ -1,16 +1,16 @@
 import { dialog, expect, signedOrder, test } from './support/stack';
 
 test('a page written for the original service works with only its script src changed', async ({ page, fixtures, demo }) => {
-  const order = signedOrder({ title: '中文 node.js water', amount: 1 });
+  const order = signedOrder({ title: '云南 coffee 豆子', amount: 1 });
   await page.goto(await fixtures.url('original-docs', order));
   expect(await page.evaluate(() => typeof (window as unknown as { BC?: unknown }).BC)).toBe('object');
-  await page.getByRole('button', { name: 'test online' }).click();
+  await page.getByRole('button', { name: '去支付' }).click();
   await dialog(page).getByRole('button', { name: '支付宝' }).click();
   await expect(page).toHaveURL(/\/sandbox\/cashier\//);
   await page.getByRole('button', { name: '确认支付' }).click();
   await expect(page).toHaveURL(new RegExp(`^${demo.merchantUrl}/return\\?`));
   const bill = demo.gateway.gateway.store.list(10)[0];
-  expect(bill).toMatchObject({ out_trade_no: order.out_trade_no, status: 'PAID', optional: { test: 'willreturn' } });
+  expect(bill).toMatchObject({ out_trade_no: order.out_trade_no, status: 'PAID', optional: { test: 'returned-in-webhook' } });
 });
 
 test('BC does not exist before the script runs, then beecloud:onready fires once it does', async ({ page, fixtures }) => {

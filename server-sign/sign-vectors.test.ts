@@ -18,18 +18,18 @@ function pythonMd5(rows: ReadonlyArray<ReadonlyArray<string | number>>): string[
 }
 
 const order = (title: string, amount: string | number, extra: Partial<OrderSignInput> = {}): OrderSignInput => ({
-  appId: 'c5d1cba1-5e3f-4ba0-941d-9b0a371fe719',
+  appId: '7e3a9c52-1b4f-4d0e-9a61-3c2f8b5d0e17',
   title,
   amount,
   outTradeNo: '201601011234',
-  appSecret: '39a7a518-9ac8-4a9e-87bc-7885f33cf18c',
+  appSecret: '4b8e2f61-93c7-4a5d-b0e2-6f1c9d7a3e58',
   ...extra,
 });
 
 const ORDER_VECTORS: Array<[string, OrderSignInput]> = [
   ['an ASCII title', order('Mineral water', 1)],
   ['a Chinese title', order('白开水', 1)],
-  ['a mixed Chinese and ASCII title with spaces', order('中文 node.js water', 100)],
+  ['a mixed Chinese and ASCII title with spaces', order('云南 coffee 豆子', 100)],
   ['an emoji title', order('🍵 tea 😀', 1)],
   ['a joined emoji sequence', order('👨‍👩‍👧 family pack', 25)],
   ['quotes, backslash and a newline in the title', order('say "hi"\\\n', 1)],

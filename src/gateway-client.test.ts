@@ -3,7 +3,7 @@ import { type BillRequest, createBill, getBillStatus } from './gateway-client';
 
 const API = 'https://pay.example.com/1/pay/jsbutton';
 const REQUEST: BillRequest = {
-  app_id: 'c5d1cba1-5e3f-4ba0-941d-9b0a371fe719',
+  app_id: '7e3a9c52-1b4f-4d0e-9a61-3c2f8b5d0e17',
   channel: 'ALI_WEB',
   title: '测试商品',
   amount: '1',
