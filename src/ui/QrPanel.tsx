@@ -4,17 +4,15 @@ import type { Strings } from './strings';
 
 interface QrPanelProps {
   matrix: QrMatrix | null;
-  amount: string;
   mobile: boolean;
   text: Strings;
 }
 
 /** The WeChat QR code, drawn as SVG so it stays sharp at any pixel ratio, with its hint. */
-export function QrPanel({ matrix, amount, mobile, text }: QrPanelProps) {
+export function QrPanel({ matrix, mobile, text }: QrPanelProps) {
   const quiet = 4;
   return (
     <div class="qr">
-      <p class="qr-amount">{amount}</p>
       {matrix ? (
         <svg
           class="qr-code"
