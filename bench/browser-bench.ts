@@ -1,5 +1,8 @@
+import { type IncomingHttpHeaders, get } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { type BenchSite, launchChromium, startBenchSite } from './bench-site';
+import type { ServedScript } from './bundle-size';
 import { measureClickToPaint } from './click-to-paint';
 import { measureLoadToReady } from './load-to-ready';
 import { measureModalHeap } from './modal-heap';
@@ -12,7 +15,7 @@ export interface BrowserBench {
   rows: Row[];
   chromiumVersion: string;
   /** The returnscripts answer as the gateway sent it, for the bundle rows. */
-  served: { body: string; contentEncoding: string | null };
+  served: ServedScript;
   /** Notes worth printing under the table (e.g. opens whose effects never ran). */
   notes: string[];
 }
@@ -93,13 +96,26 @@ export async function runBrowserBench(options: { runs: number; modalCycles: numb
   }
 }
 
-async function fetchServedScript(site: BenchSite): Promise<BrowserBench['served']> {
-  // Ask as a browser would, offering compression, to see whether the gateway uses it.
-  const response = await fetch(`${site.gateway.url}/1/pay/jsbutton/returnscripts?appId=spay-demo-app`, {
-    headers: { 'Accept-Encoding': 'gzip, deflate, br' },
+async function fetchServedScript(site: BenchSite): Promise<ServedScript> {
+  // Ask as a browser would, offering compression, and count the bytes before decoding (fetch would decode them unseen).
+  const { status, headers, bytes } = await getRaw(`${site.gateway.url}/1/pay/jsbutton/returnscripts?appId=spay-demo-app`, {
+    'Accept-Encoding': 'gzip, deflate, br',
   });
-  if (!response.ok) throw new Error(`returnscripts answered HTTP ${response.status}`);
-  const body = await response.text();
+  if (status !== 200) throw new Error(`returnscripts answered HTTP ${status}`);
+  const contentEncoding = typeof headers['content-encoding'] === 'string' ? headers['content-encoding'] : null;
+  const decoded = contentEncoding === 'br' ? brotliDecompressSync(bytes) : contentEncoding === 'gzip' ? gunzipSync(bytes) : bytes;
+  const body = decoded.toString('utf8');
   if (body.includes('the widget is not built')) throw new Error('returnscripts served its placeholder: dist/spay-button.js is missing (is another build running?)');
-  return { body, contentEncoding: response.headers.get('content-encoding') };
+  return { body, contentEncoding, wireBytes: bytes.byteLength };
+}
+
+function getRaw(url: string, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders; bytes: Buffer }> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
 }

@@ -31,10 +31,11 @@ export function measureSizes(bytes: Buffer | string): Sizes {
   };
 }
 
-/** What the gateway's returnscripts answer looked like on the wire. */
+/** What the gateway's returnscripts answer looked like on the wire: the decoded text, its coding, and the bytes sent. */
 export interface ServedScript {
   body: string;
   contentEncoding: string | null;
+  wireBytes: number;
 }
 
 /** The QR module's file name; the build puts a content hash in it. */
@@ -63,13 +64,12 @@ export function bundleRows(served: ServedScript): Row[] {
     rows.push({ section: 'bundle', figure: `${figure} brotli q11`, unit: 'bytes', values: [sizes.brotli], exact: true });
   };
   add(files[0]![0], measureSizes(readFileSync(files[0]![1])));
-  const wire = Buffer.byteLength(served.body, 'utf8');
   add('returnscripts (wrapped with config)', measureSizes(served.body));
   rows.push({
     section: 'bundle',
     figure: `returnscripts as sent (Content-Encoding: ${served.contentEncoding ?? 'none'})`,
     unit: 'bytes',
-    values: [wire],
+    values: [served.wireBytes],
     exact: true,
   });
   for (const [figure, path] of files.slice(1)) add(figure, measureSizes(readFileSync(path)));

@@ -12,7 +12,7 @@ import { payByJsapi } from './sandbox/jsapi-pay';
 import { WEBHOOK_BACKOFF_MS } from './webhooks/backoff';
 import { createWebhookDeliverer } from './webhooks/deliverer';
 import { serveConfig, serveReturnScripts } from './widget/returnscripts';
-import { serveAsset, serveBundle } from './widget/widget-files';
+import { createWidgetFiles, serveAsset, serveBundle } from './widget/widget-files';
 
 /** How to build a gateway: the apps it serves, and where its widget, public URL, webhook timing, log and store come from. */
 export interface GatewayOptions {
@@ -25,7 +25,7 @@ export interface GatewayOptions {
   webhookBackoffMs?: number;
   /** How long a webhook attempt waits for the merchant, in ms; default 10000. */
   webhookTimeoutMs?: number;
-  /** Where log lines go; default console.log. */
+  /** Where log lines go; default standard output, one line each. */
   log?: (line: string) => void;
   /** Where bills live; default the journal in `dataDir` when given, else a new memory store. */
   store?: BillStore;
@@ -47,15 +47,15 @@ export interface Gateway {
 /** The built widget's directory in this repository. */
 export const DEFAULT_WIDGET_DIR = fileURLToPath(new URL('../dist', import.meta.url));
 
-type RouteRun = (context: GatewayContext, request: Request, params: string[], base: string) => Response | Promise<Response>;
+type RouteRun = (context: GatewayContext, request: Request, params: string[], base: string, url: URL) => Response | Promise<Response>;
 type Route = readonly [methods: readonly string[], path: RegExp, run: RouteRun];
 
 const API = '/1/pay/jsbutton';
 const ROUTES: readonly Route[] = [
-  [['GET'], /^\/1\/pay\/jsbutton\/returnscripts$/, (c, r, _p, b) => serveReturnScripts(c, r, b)],
-  [['GET'], /^\/1\/pay\/jsbutton\/config$/, (c, r, _p, b) => serveConfig(c, r, b)],
-  [['GET'], /^\/1\/pay\/jsbutton\/spay-button\.js$/, (c) => serveBundle(c.widgetDir)],
-  [['GET'], /^\/1\/pay\/jsbutton\/assets\/([^/]+)$/, (c, _r, [name]) => serveAsset(c.widgetDir, decodeSegment(name))],
+  [['GET'], /^\/1\/pay\/jsbutton\/returnscripts$/, (c, r, _p, b, u) => serveReturnScripts(c, r, u.searchParams.get('appId') ?? '', b)],
+  [['GET'], /^\/1\/pay\/jsbutton\/config$/, (c, _r, _p, b, u) => serveConfig(c, u.searchParams.get('appId') ?? '', b)],
+  [['GET'], /^\/1\/pay\/jsbutton\/spay-button\.js$/, (c, r) => serveBundle(c.widget, r)],
+  [['GET'], /^\/1\/pay\/jsbutton\/assets\/([^/]+)$/, (c, r, [name]) => serveAsset(c.widget, r, decodeSegment(name))],
   [['POST'], /^\/1\/pay\/jsbutton\/bill$/, (c, r, _p, b) => createBill(c, r, b)],
   [['GET'], /^\/1\/pay\/jsbutton\/bill\/([^/]+)$/, (c, _r, [id]) => billStatus(c, decodeSegment(id))],
   [['GET'], /^\/1\/pay\/jsbutton\/alipay-guide\/([^/]+)$/, (c, r, [id], b) => showAlipayGuide(c, r, decodeSegment(id), b)],
@@ -77,7 +77,7 @@ const ROUTES: readonly Route[] = [
  */
 export function createGateway(options: GatewayOptions): Gateway {
   const apps = new Map(options.apps.map((app) => [app.appId, app]));
-  const log = options.log ?? ((line: string) => console.log(line));
+  const log = options.log ?? writeLine;
   const dataDir = options.dataDir === '' ? undefined : options.dataDir;
   if (options.store !== undefined && dataDir !== undefined) throw new Error('GatewayOptions takes a store or a dataDir, not both');
   const fileStore = dataDir === undefined ? undefined : openFileStore(dataDir, { log });
@@ -89,7 +89,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     timeoutMs: options.webhookTimeoutMs ?? 10_000,
     log,
   });
-  const context: GatewayContext = { apps, store, webhooks, widgetDir: options.widgetDir ?? DEFAULT_WIDGET_DIR, log };
+  const context: GatewayContext = { apps, store, webhooks, widget: createWidgetFiles(options.widgetDir ?? DEFAULT_WIDGET_DIR), log };
   if (options.publicUrl !== undefined && options.publicUrl !== '') context.publicUrl = options.publicUrl;
   for (const bill of store.pendingWebhooks()) webhooks.enqueue(bill.id);
 
@@ -98,10 +98,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     webhooks: { pending: () => webhooks.pending(), idle: () => webhooks.idle() },
     async handle(request) {
       const started = performance.now();
-      const path = new URL(request.url).pathname;
+      const url = new URL(request.url);
+      const path = url.pathname;
       let response: Response;
       try {
-        response = await route(context, request, path);
+        response = await route(context, request, url);
       } catch (error) {
         log(`error in ${request.method} ${path}: ${(error as Error).message}`);
         response = refusalAnswer(refusal('RUNTIME_ERROR', 'the gateway failed while handling this request; its log says why'));
@@ -117,14 +118,20 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
 }
 
-async function route(context: GatewayContext, request: Request, path: string): Promise<Response> {
+async function route(context: GatewayContext, request: Request, url: URL): Promise<Response> {
+  const path = url.pathname;
   const method = request.method.toUpperCase();
   if (method === 'OPTIONS' && (path.startsWith(`${API}/`) || path === '/sandbox/jsapi/pay')) return preflight();
   for (const [methods, pattern, run] of ROUTES) {
     const match = pattern.exec(path);
-    if (match !== null && methods.includes(method)) return run(context, request, match.slice(1), publicBase(context, request));
+    if (match !== null && methods.includes(method)) return run(context, request, match.slice(1), publicBase(context, url), url);
   }
   return refusalAnswer(refusal('ROUTE_NOT_FOUND', `no route answers ${method} ${path.slice(0, 200)}`, 'path'));
+}
+
+// One write of a finished line: cheaper than console.log, which formats its arguments first.
+function writeLine(line: string): void {
+  process.stdout.write(`${line}\n`);
 }
 
 function preflight(): Response {

@@ -6,6 +6,7 @@ import { createMemoryStore } from './bills/memory-store';
 import { listen } from './http/listen';
 import type { RunningGateway } from './server';
 import { FULL_APP, signedBill, testGateway, testServer } from './testing/fixtures';
+import { rawRequest } from './testing/raw-request';
 
 let server: RunningGateway & { lines: string[] };
 beforeAll(async () => {
@@ -39,6 +40,18 @@ describe('startGateway', () => {
     expect(result.status).toBe(413);
     expect(JSON.parse(result.body)).toMatchObject({ result_code: 22, field: 'body' });
     expect(server.gateway.store.list(1000)).toEqual([]);
+  });
+
+  it('answers 413 to a body declared past 16 KiB once it is drained, then closes the connection', async () => {
+    const answer = await rawRequest(`${server.url}/1/pay/jsbutton/bill`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain' },
+      body: JSON.stringify({ pad: 'x'.repeat(20 * 1024) }),
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.bytes.toString('utf8'))).toMatchObject({ result_code: 22, field: 'body' });
+    expect(answer.headers.connection).toBe('close');
+    await answer.socketClosed;
   });
 
   it('reads a streamed body under the limit', async () => {
@@ -132,6 +145,9 @@ describe('tsx gateway/server.ts', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(output).toContain(`sandbox: ${url}/sandbox`);
     expect((await fetch(`${url}/sandbox`)).status).toBe(200);
+    // The default log: one line per request, on standard output.
+    while (!/^GET \/sandbox 200 \d+ms$/m.test(output) && Date.now() - started < 15_000) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(output).toMatch(/^GET \/sandbox 200 \d+ms$/m);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   });

@@ -1,4 +1,5 @@
 import { type ResultName, resultCode, resultStatus } from '../result-codes';
+import { responseWithBody } from './known-body';
 
 /** Open CORS for the API: the order sign, not the origin, protects a bill. */
 export const CORS_HEADERS: Readonly<Record<string, string>> = { 'Access-Control-Allow-Origin': '*' };
@@ -22,7 +23,7 @@ export function refusal(result: Refusal['result'], detail: string, field?: strin
 
 /** Answers JSON with CORS open and no caching unless `headers` says otherwise. */
 export function jsonResponse(body: unknown, status: number, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
+  return responseWithBody(JSON.stringify(body), {
     status,
     headers: {
       'Content-Type': 'application/json; charset=utf-8',

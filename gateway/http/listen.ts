@@ -1,13 +1,17 @@
-import { createServer } from 'node:http';
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { sendWebResponse, toWebRequest } from './node-bridge';
+import { type NodeBody, readNodeBody, sendWebResponse, toWebRequest } from './node-bridge';
+import { createTurnQueue } from './turn-queue';
 
 /** Where to listen: host (default 127.0.0.1), port (0 = a free one), a log for failures, and the request body limit. */
 export interface ListenOptions {
   port?: number;
   host?: string;
   log?: (line: string) => void;
-  /** Request bodies past this many bytes fail with BodyTooLargeError; default 1 MiB. */
+  /**
+   * Request bodies past this many bytes reach the handler as a body that fails with BodyTooLargeError when read;
+   * the answer is sent once the rest is drained, and the connection then closes. Default 1 MiB.
+   */
   maxBodyBytes?: number;
 }
 
@@ -18,33 +22,53 @@ export interface Listener {
   close(): Promise<void>;
 }
 
-/** Serves a web handler (Request → Response) on node:http. */
+/**
+ * Repeat requests run in a turn that accepted a connection; see createTurnQueue. With 200 connections opened at once
+ * against the gateway (5,000 bills), 1 to 4 all had every connection accepted within ~40-130 ms, against ~400 ms
+ * when a turn runs everything, at the same throughput.
+ */
+const REPEATS_PER_ACCEPTING_TURN = 2;
+
+/**
+ * Serves a web handler (Request → Response) on node:http. Each request body is read in full (up to `maxBodyBytes`)
+ * before the handler runs, so the handler's Request carries it as bytes.
+ */
 export async function listen(
   handle: (request: Request) => Response | Promise<Response>,
   options: ListenOptions = {},
 ): Promise<Listener> {
   const { port = 0, host = '127.0.0.1', maxBodyBytes = 1024 * 1024 } = options;
   const log = options.log ?? ((line: string) => console.error(line));
-  const server = createServer((req, res) => {
-    const fail = (error: unknown): void => {
-      log(`error in ${req.method} ${(req.url ?? '').split('?')[0]}: ${(error as Error).message}`);
-      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end();
-    };
+  const turns = createTurnQueue(REPEATS_PER_ACCEPTING_TURN);
+  let ownOrigin = '';
+
+  const fail = (req: IncomingMessage, res: ServerResponse, error: unknown): void => {
+    log(`error in ${req.method} ${(req.url ?? '').split('?')[0]}: ${(error as Error).message}`);
+    if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end();
+  };
+  const answer = async (req: IncomingMessage, res: ServerResponse, body: NodeBody): Promise<void> => {
     try {
       // Host names the origin of the web Request; answers that must not trust it use a configured public URL.
-      const request = toWebRequest(req, `http://${req.headers.host ?? `${host}:${port}`}`, maxBodyBytes);
-      Promise.resolve(handle(request))
-        .then((response) => {
-          // A body the handler never read would keep the connection paused; dropping it frees keep-alive.
-          if (request.body !== null && !request.bodyUsed) request.body.cancel().catch(() => undefined);
-          return sendWebResponse(response, res);
-        })
-        .catch(fail);
+      const host = req.headers.host;
+      const request = toWebRequest(req, host === undefined ? ownOrigin : `http://${host}`, body);
+      // Past the limit, the answer waits for the drain (so that the client reads it) and is the connection's last.
+      if (body.kind === 'too-large') res.shouldKeepAlive = false;
+      const response = await handle(request);
+      if (body.kind === 'too-large' && !(await body.drained)) return;
+      await sendWebResponse(response, res);
     } catch (error) {
-      fail(error);
+      fail(req, res, error);
     }
+  };
+
+  const served = new WeakSet<object>();
+  const server = createServer((req, res) => {
+    const repeat = served.has(req.socket);
+    if (!repeat) served.add(req.socket);
+    readNodeBody(req, maxBodyBytes, (body) => turns.run(() => void answer(req, res, body), repeat));
   });
+  server.on('connection', () => turns.noteConnection());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -53,8 +77,9 @@ export async function listen(
     });
   });
   const bound = (server.address() as AddressInfo).port;
+  ownOrigin = `http://${urlHost(host)}:${bound}`;
   return {
-    url: `http://${urlHost(host)}:${bound}`,
+    url: ownOrigin,
     port: bound,
     close: () =>
       new Promise<void>((resolve) => {

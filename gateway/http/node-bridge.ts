@@ -1,76 +1,80 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError } from './body-too-large-error';
+import { knownBody } from './known-body';
 
-/** Past the body limit, this much more is read and dropped so that the answer (413) reaches the client; beyond it the socket is closed. */
-const DRAIN_BYTES = 1024 * 1024;
+/** Past the body limit, at most this much more is read and dropped so that the answer reaches the client; beyond it the socket is closed. */
+export const DRAIN_BYTES = 1024 * 1024;
 
-/** Turns a Node request into a web Request whose body streams, and fails with BodyTooLargeError past `limit` bytes. */
-export function toWebRequest(req: IncomingMessage, origin: string, limit: number): Request {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+/**
+ * A request body as read in Node: none (GET and HEAD), all of it, or too large. A too-large body is being drained;
+ * `drained` resolves true once the client has sent all of it, false when the connection closed first.
+ */
+export type NodeBody = { kind: 'none' } | { kind: 'read'; bytes: Buffer<ArrayBuffer> } | { kind: 'too-large'; limit: number; drained: Promise<boolean> };
+
+const NO_BODY: NodeBody = { kind: 'none' };
+
+/**
+ * Reads the body of `req` into one Buffer and calls `settle` once with it. Past `limit` bytes (or a declared
+ * Content-Length above it) it settles 'too-large' at once, keeps nothing, and drains the rest, closing the socket
+ * past DRAIN_BYTES. Never settles for a client that went away mid-body.
+ */
+export function readNodeBody(req: IncomingMessage, limit: number, settle: (body: NodeBody) => void): void {
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    settle(NO_BODY);
+    return;
   }
-  const method = (req.method ?? 'GET').toUpperCase();
-  const init: RequestInit & { duplex?: 'half' } = { method, headers };
-  if (method !== 'GET' && method !== 'HEAD') {
-    init.body = limitedBody(req, limit);
+  let chunks: Array<Buffer<ArrayBuffer>> = [];
+  let total = 0;
+  let finishDrain: ((drained: boolean) => void) | undefined;
+  const overflow = (): void => {
+    chunks = [];
+    settle({ kind: 'too-large', limit, drained: new Promise((resolve) => (finishDrain = resolve)) });
+  };
+  req.on('data', (chunk: Buffer<ArrayBuffer>) => {
+    total += chunk.length;
+    if (finishDrain !== undefined) {
+      if (total > limit + DRAIN_BYTES) req.socket.destroy();
+    } else if (total > limit) {
+      overflow();
+    } else {
+      chunks.push(chunk);
+    }
+  });
+  req.on('end', () => {
+    if (finishDrain !== undefined) finishDrain(true);
+    else settle({ kind: 'read', bytes: chunks.length === 1 ? (chunks[0] as Buffer<ArrayBuffer>) : Buffer.concat(chunks, total) });
+  });
+  // After 'end' this changes nothing; before it, the client is gone and there is no one to answer.
+  req.on('close', () => finishDrain?.(false));
+  req.on('error', () => undefined);
+  if (Number(req.headers['content-length']) > limit) overflow();
+}
+
+/** The web Request for `req` and its body as read; a too-large body is one that fails with BodyTooLargeError when read. */
+export function toWebRequest(req: IncomingMessage, origin: string, body: NodeBody): Request {
+  const path = req.url ?? '/';
+  // Joined rather than resolved, so that a path like //host or /\host cannot name another origin.
+  const url = path.startsWith('/') ? origin + path : new URL(path, origin).href;
+  const init: RequestInit & { duplex?: 'half' } = { method: req.method ?? 'GET', headers: req.headers as Record<string, string> };
+  if (body.kind === 'read') {
+    init.body = body.bytes;
+  } else if (body.kind === 'too-large') {
+    const error = new BodyTooLargeError(body.limit);
+    init.body = new ReadableStream({ start: (controller) => controller.error(error) });
     init.duplex = 'half';
   }
-  return new Request(new URL(req.url ?? '/', origin), init);
+  return new Request(url, init);
 }
 
-function limitedBody(req: IncomingMessage, limit: number): ReadableStream<Uint8Array> {
-  let total = 0;
-  let open = true;
-  const drop = (): void => {
-    open = false;
-    let dropped = 0;
-    req.on('data', (chunk: Buffer) => {
-      dropped += chunk.length;
-      if (dropped > DRAIN_BYTES) req.destroy();
-    });
-    req.resume();
-  };
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      req.on('data', (chunk: Buffer) => {
-        if (!open) return;
-        total += chunk.length;
-        if (total > limit) {
-          controller.error(new BodyTooLargeError(limit));
-          drop();
-          return;
-        }
-        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-        if ((controller.desiredSize ?? 1) <= 0) req.pause();
-      });
-      req.on('end', () => {
-        if (open) controller.close();
-        open = false;
-      });
-      req.on('error', (error) => {
-        if (open) controller.error(error);
-        open = false;
-      });
-    },
-    pull() {
-      if (open) req.resume();
-    },
-    cancel() {
-      if (open) drop();
-    },
-  });
-}
-
-/** Writes a web Response to a Node response, with its length. */
+/** Writes a web Response to a Node response with its Content-Length; a body made by responseWithBody is written without reading it back. */
 export async function sendWebResponse(response: Response, res: ServerResponse): Promise<void> {
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
-  const body = response.body === null ? undefined : Buffer.from(await response.arrayBuffer());
-  if (body !== undefined) headers['content-length'] = String(body.byteLength);
+  let body: string | Uint8Array | undefined = knownBody(response);
+  if (body === undefined && response.body !== null) body = new Uint8Array(await response.arrayBuffer());
+  const headers: string[] = [];
+  for (const [name, value] of response.headers) {
+    if (name !== 'content-length') headers.push(name, value);
+  }
+  if (body !== undefined) headers.push('content-length', String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength));
   res.writeHead(response.status, headers);
   res.end(body);
 }

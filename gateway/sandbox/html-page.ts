@@ -1,4 +1,5 @@
 import { escapeHtml } from '../http/escape-html';
+import { responseWithBody } from '../http/known-body';
 
 /** Headers for every sandbox page: no scripts at all, no framing, no caching, no referrer to the merchant. */
 export const SANDBOX_PAGE_HEADERS: Readonly<Record<string, string>> = {
@@ -53,7 +54,7 @@ ${body}
 
 /** A sandbox HTML page as a Response with the sandbox headers. */
 export function pageResponse(title: string, body: string, status = 200): Response {
-  return new Response(renderPage(title, body), { status, headers: SANDBOX_PAGE_HEADERS });
+  return responseWithBody(renderPage(title, body), { status, headers: SANDBOX_PAGE_HEADERS });
 }
 
 /** The sandbox's page for a bill id it does not know. */

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { CORS_HEADERS, refusal, refusalAnswer } from '../http/api-answer';
+import { type EncodedBody, encodeBody, encodedResponse } from '../http/content-coding';
 
 /** The widget bundle's file name in the widget directory. */
 export const BUNDLE_FILE = 'spay-button.js';
@@ -16,46 +17,129 @@ const CONTENT_TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.woff2': 'font/woff2',
 };
+/** Types already compressed (PNG, WOFF2): sent as they are. */
+const COMPRESSED_TYPES = new Set(['image/png', 'font/woff2']);
+/** Entries kept in memory per kind (files read, files encoded, derived bodies); past this the least recently used goes. */
+const ENTRIES_KEPT = 64;
 
-/** Reads a text file, or returns undefined when it does not exist (or is not a file). */
-export async function readTextFile(path: string): Promise<string | undefined> {
+/** A file as read: its bytes, and a stamp (inode, size, mtime) that changes when the file does. */
+export interface StampedFile {
+  bytes: Buffer<ArrayBuffer>;
+  stamp: string;
+}
+
+/** The widget directory's files, each read and compressed once per version of the file. */
+export interface WidgetFiles {
+  /** The bytes of `path` (relative to dir), read again only when its stamp changes; undefined when it is not a file. */
+  read(path: string): Promise<StampedFile | undefined>;
+  /** `path` encoded for sending (see encodeBody), redone only when the file changes; undefined when it is not a file. */
+  encoded(path: string): Promise<EncodedBody | undefined>;
+  /** A body made from the files by `make`, kept under `key` (which must name the versions it was made from). */
+  derived(key: string, make: () => Promise<EncodedBody>): Promise<EncodedBody>;
+}
+
+interface Entry<T> {
+  stamp: string;
+  value: Promise<T>;
+}
+
+/** Widget files served from `dir`. Every call stats the file, so that a rebuild shows at once. */
+export function createWidgetFiles(dir: string): WidgetFiles {
+  const reads = new Map<string, Entry<StampedFile | undefined>>();
+  const encodings = new Map<string, Entry<EncodedBody>>();
+  const derivations = new Map<string, Entry<EncodedBody>>();
+
+  const read = async (path: string): Promise<StampedFile | undefined> => {
+    const stamp = await fileStamp(join(dir, path));
+    if (stamp === undefined) {
+      reads.delete(path);
+      encodings.delete(path);
+      return undefined;
+    }
+    const known = recall(reads, path);
+    if (known?.stamp === stamp) return known.value;
+    const value = readFile(join(dir, path)).then(
+      (bytes): StampedFile => ({ bytes, stamp }),
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return undefined;
+        throw error;
+      },
+    );
+    return keep(reads, path, { stamp, value });
+  };
+
+  return {
+    read,
+    async encoded(path) {
+      const file = await read(path);
+      if (file === undefined) return undefined;
+      const known = recall(encodings, path);
+      if (known?.stamp === file.stamp) return known.value;
+      const value = encodeBody(file.bytes, { compress: !COMPRESSED_TYPES.has(contentType(path)) });
+      return keep(encodings, path, { stamp: file.stamp, value });
+    },
+    derived(key, make) {
+      return recall(derivations, key)?.value ?? keep(derivations, key, { stamp: key, value: make() });
+    },
+  };
+}
+
+/** The entry for `key`, moved to the end of the map's least-recently-used order. */
+function recall<T>(map: Map<string, Entry<T>>, key: string): Entry<T> | undefined {
+  const entry = map.get(key);
+  if (entry !== undefined) {
+    map.delete(key);
+    map.set(key, entry);
+  }
+  return entry;
+}
+
+/** Adds an entry to a map kept in least-recently-used order, dropping the oldest past ENTRIES_KEPT, and a failed entry once it fails. */
+function keep<T>(map: Map<string, Entry<T>>, key: string, entry: Entry<T>): Promise<T> {
+  map.delete(key);
+  map.set(key, entry);
+  if (map.size > ENTRIES_KEPT) map.delete(map.keys().next().value as string);
+  entry.value.catch(() => {
+    if (map.get(key) === entry) map.delete(key);
+  });
+  return entry.value;
+}
+
+async function fileStamp(path: string): Promise<string | undefined> {
   try {
-    if (!(await stat(path)).isFile()) return undefined;
-    return await readFile(path, 'utf8');
+    const info = await stat(path);
+    return info.isFile() ? `${info.ino}:${info.size}:${info.mtimeMs}` : undefined;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
 }
 
-/** GET /1/pay/jsbutton/assets/<name>: a file of `<widgetDir>/assets/`, plain names only, cached long (names carry a hash). */
-export async function serveAsset(widgetDir: string, name: string): Promise<Response> {
+function contentType(path: string): string {
+  return CONTENT_TYPES[extname(path)] ?? 'application/octet-stream';
+}
+
+/**
+ * GET /1/pay/jsbutton/assets/<name>: a file of `<widgetDir>/assets/`, plain names only, compressed when the client
+ * accepts it, with an ETag, and cached for good (the build puts a hash of the content in each name).
+ */
+export async function serveAsset(files: WidgetFiles, request: Request, name: string): Promise<Response> {
   if (!ASSET_NAME.test(name)) return notFound(`asset name must be letters, digits, ".", "_" or "-" (got ${JSON.stringify(name.slice(0, 64))})`);
-  return serveFile(join(widgetDir, 'assets', name), 'public, max-age=31536000, immutable');
+  return serveFile(files, request, `assets/${name}`, 'public, max-age=31536000, immutable');
 }
 
-/** GET /1/pay/jsbutton/spay-button.js: the unwrapped bundle, for merchants who host it themselves; revalidated, as its name has no hash. */
-export async function serveBundle(widgetDir: string): Promise<Response> {
-  return serveFile(join(widgetDir, BUNDLE_FILE), 'no-cache');
+/** GET /1/pay/jsbutton/spay-button.js: the unwrapped bundle, for merchants who host it themselves; revalidated by ETag, as its name has no hash. */
+export async function serveBundle(files: WidgetFiles, request: Request): Promise<Response> {
+  return serveFile(files, request, BUNDLE_FILE, 'no-cache');
 }
 
-async function serveFile(path: string, cacheControl: string): Promise<Response> {
-  let bytes: Buffer;
-  try {
-    if (!(await stat(path)).isFile()) return notFound('no such widget file');
-    bytes = await readFile(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return notFound('no such widget file; run npm run build');
-    throw error;
-  }
-  return new Response(new Uint8Array(bytes), {
-    status: 200,
-    headers: {
-      'Content-Type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
-      'Cache-Control': cacheControl,
-      'X-Content-Type-Options': 'nosniff',
-      ...CORS_HEADERS,
-    },
+async function serveFile(files: WidgetFiles, request: Request, path: string, cacheControl: string): Promise<Response> {
+  const body = await files.encoded(path);
+  if (body === undefined) return notFound('no such widget file; run npm run build');
+  return encodedResponse(request, body, contentType(path), {
+    'Cache-Control': cacheControl,
+    'X-Content-Type-Options': 'nosniff',
+    ...CORS_HEADERS,
   });
 }
 

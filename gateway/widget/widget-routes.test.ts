@@ -1,7 +1,11 @@
+import { renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../server';
 import { ALI_APP, FULL_APP, fakeWidgetDir, testServer } from '../testing/fixtures';
+import { type RawAnswer, rawRequest } from '../testing/raw-request';
 
 const widget = fakeWidgetDir('globalThis.seenConfig = __SPAY_CONFIG__;');
 const missing = fakeWidgetDir();
@@ -155,5 +159,127 @@ describe('GET /1/pay/jsbutton/config', () => {
   it('names an unknown app in appError', async () => {
     const config = await (await fetch(`${server.url}/1/pay/jsbutton/config?appId=nobody`)).json();
     expect(config).toMatchObject({ channels: [], appError: 'appId "nobody" is not a known app' });
+  });
+});
+
+/** A bundle and an asset big enough for compression to pay, as the real ones are. */
+const BIG_BUNDLE = `globalThis.seenConfig = __SPAY_CONFIG__;\n${'function render(){return document.createElement("div");}\n'.repeat(300)}`;
+const BIG_ASSET = `export const encodeQr = () => null;\n${'const row = [0,1,1,0,1,0,0,1];\n'.repeat(300)}`;
+
+/** The body of a raw answer, decoded as its Content-Encoding says. */
+function decoded(answer: RawAnswer): string {
+  const coding = answer.headers['content-encoding'];
+  const bytes = coding === 'br' ? brotliDecompressSync(answer.bytes) : coding === 'gzip' ? gunzipSync(answer.bytes) : answer.bytes;
+  return bytes.toString('utf8');
+}
+
+describe('compression and revalidation of widget files', () => {
+  const big = fakeWidgetDir(BIG_BUNDLE);
+  let gateway: RunningGateway;
+  const scriptUrl = (appId = FULL_APP.appId) => `${gateway.url}/1/pay/jsbutton/returnscripts?appId=${encodeURIComponent(appId)}`;
+  const assetUrl = () => `${gateway.url}/1/pay/jsbutton/assets/qr-abc123.js`;
+  const ask = (url: string, headers: Record<string, string> = {}) => rawRequest(url, { headers });
+
+  beforeAll(async () => {
+    writeFileSync(join(big.dir, 'assets', 'qr-abc123.js'), BIG_ASSET);
+    gateway = await testServer({ widgetDir: big.dir });
+  });
+  afterAll(async () => {
+    await gateway.close();
+    big.remove();
+  });
+
+  it.each<[string, string | undefined, string | undefined]>([
+    ['brotli when offered', 'gzip, deflate, br', 'br'],
+    ['gzip when brotli is not offered', 'gzip, deflate', 'gzip'],
+    ['gzip when brotli is refused', 'br;q=0, gzip', 'gzip'],
+    ['uncompressed when nothing is offered', undefined, undefined],
+    ['uncompressed when only unknown codings are offered', 'zstd', undefined],
+  ])('sends returnscripts %s, decoding to the same script', async (_case, acceptEncoding, coding) => {
+    const plain = await ask(scriptUrl());
+    const answer = await ask(scriptUrl(), acceptEncoding === undefined ? {} : { 'Accept-Encoding': acceptEncoding });
+    expect(answer.status).toBe(200);
+    expect(answer.headers['content-encoding']).toBe(coding);
+    expect(answer.headers['content-length']).toBe(String(answer.bytes.byteLength));
+    expect(decoded(answer)).toBe(plain.bytes.toString('utf8'));
+    expect(decoded(answer)).toContain(BIG_BUNDLE);
+    if (coding !== undefined) expect(answer.bytes.byteLength).toBeLessThan(plain.bytes.byteLength / 4);
+    expect(answer.headers).toMatchObject({
+      'content-type': 'application/javascript; charset=utf-8',
+      'cache-control': 'no-cache',
+      'access-control-allow-origin': '*',
+      'x-content-type-options': 'nosniff',
+      vary: 'Accept-Encoding',
+    });
+    expect(answer.headers.etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+  });
+
+  it('answers 304 Not Modified when If-None-Match names the script it would send, and the script when not', async () => {
+    const first = await ask(scriptUrl(), { 'Accept-Encoding': 'br' });
+    const etag = first.headers.etag as string;
+    const again = await ask(scriptUrl(), { 'Accept-Encoding': 'br', 'If-None-Match': etag });
+    expect(again.status).toBe(304);
+    expect(again.bytes.byteLength).toBe(0);
+    expect(again.headers).toMatchObject({ etag, 'cache-control': 'no-cache', 'access-control-allow-origin': '*', vary: 'Accept-Encoding' });
+    expect((await ask(scriptUrl(), { 'Accept-Encoding': 'br', 'If-None-Match': `W/${etag}` })).status).toBe(304);
+    expect((await ask(scriptUrl(), { 'Accept-Encoding': 'br', 'If-None-Match': '"something-else"' })).status).toBe(200);
+    const otherApp = await ask(scriptUrl(ALI_APP.appId), { 'Accept-Encoding': 'br', 'If-None-Match': etag });
+    expect(otherApp.status).toBe(200);
+    expect(otherApp.headers.etag).not.toBe(etag);
+  });
+
+  it('sends a new script with a new ETag once the bundle file changes, rewritten or replaced', async () => {
+    const bundlePath = join(big.dir, 'spay-button.js');
+    const before = await ask(scriptUrl(), { 'Accept-Encoding': 'gzip' });
+    writeFileSync(bundlePath, `${BIG_BUNDLE}\n// rebuilt`);
+    const rewritten = await ask(scriptUrl(), { 'Accept-Encoding': 'gzip', 'If-None-Match': before.headers.etag as string });
+    expect(rewritten.status).toBe(200);
+    expect(rewritten.headers.etag).not.toBe(before.headers.etag);
+    expect(decoded(rewritten)).toContain('// rebuilt');
+    writeFileSync(`${bundlePath}.next`, `${BIG_BUNDLE}\n// replaced`);
+    renameSync(`${bundlePath}.next`, bundlePath);
+    const replaced = await ask(scriptUrl(), { 'Accept-Encoding': 'gzip', 'If-None-Match': rewritten.headers.etag as string });
+    expect(replaced.status).toBe(200);
+    expect(decoded(replaced)).toContain('// replaced');
+    expect(new Set([before.headers.etag, rewritten.headers.etag, replaced.headers.etag]).size).toBe(3);
+    writeFileSync(bundlePath, BIG_BUNDLE);
+  });
+
+  it('compresses the script of a known app at the configured public URL as well', async () => {
+    const behindProxy = await testServer({ widgetDir: big.dir, publicUrl: 'https://pay.example' });
+    try {
+      const answer = await ask(`${behindProxy.url}/1/pay/jsbutton/returnscripts?appId=${FULL_APP.appId}`, { 'Accept-Encoding': 'br' });
+      expect(answer.headers['content-encoding']).toBe('br');
+      expect(decoded(answer)).toContain('"apiBase":"https://pay.example/1/pay/jsbutton"');
+      expect(decoded(answer)).toContain(BIG_BUNDLE);
+    } finally {
+      await behindProxy.close();
+    }
+  });
+
+  it('serves assets compressed, with an ETag, cached for good', async () => {
+    const plain = await ask(assetUrl());
+    const answer = await ask(assetUrl(), { 'Accept-Encoding': 'gzip, br' });
+    expect(answer.headers).toMatchObject({
+      'content-encoding': 'br',
+      'content-type': 'text/javascript; charset=utf-8',
+      'cache-control': 'public, max-age=31536000, immutable',
+      'access-control-allow-origin': '*',
+      'x-content-type-options': 'nosniff',
+      vary: 'Accept-Encoding',
+    });
+    expect(decoded(answer)).toBe(BIG_ASSET);
+    expect(plain.bytes.toString('utf8')).toBe(BIG_ASSET);
+    expect(plain.headers.etag).not.toBe(answer.headers.etag);
+    const again = await ask(assetUrl(), { 'Accept-Encoding': 'gzip, br', 'If-None-Match': answer.headers.etag as string });
+    expect(again.status).toBe(304);
+  });
+
+  it('serves the unwrapped bundle compressed, revalidated by ETag', async () => {
+    const answer = await ask(`${gateway.url}/1/pay/jsbutton/spay-button.js`, { 'Accept-Encoding': 'gzip' });
+    expect(answer.headers).toMatchObject({ 'content-encoding': 'gzip', 'cache-control': 'no-cache', vary: 'Accept-Encoding' });
+    expect(decoded(answer)).toBe(BIG_BUNDLE);
+    const again = await ask(`${gateway.url}/1/pay/jsbutton/spay-button.js`, { 'Accept-Encoding': 'gzip', 'If-None-Match': answer.headers.etag as string });
+    expect(again.status).toBe(304);
   });
 });
