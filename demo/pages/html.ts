@@ -1,14 +1,8 @@
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+import { formatYuan } from '../../src/core/money';
+import { escapeHtml } from '../../gateway/http/escape-html';
+import { scriptSafeJson } from '../../gateway/widget/script-config';
 
-/** Escapes text for HTML content and attribute values. */
-export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (char) => ESCAPES[char] as string);
-
-/** JSON that is safe inside a <script type="application/json"> element. */
-export const scriptJson = (value: unknown): string =>
-  JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-
-/** Formats fen as yuan with two decimals. */
-export const yuan = (fen: number): string => `¥${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+export { escapeHtml, formatYuan as yuan, scriptSafeJson as scriptJson };
 
 /** The shared page frame: header with the shop's links, then the body. */
 export function layout(title: string, body: string, options: { gatewayUrl: string; head?: string }): string {

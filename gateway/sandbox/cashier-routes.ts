@@ -38,5 +38,5 @@ export function showResult(context: GatewayContext, id: string, base: string): R
 
 /** GET /sandbox: the sandbox index. */
 export function showIndex(context: GatewayContext, base: string): Response {
-  return pageResponse('spay-button 沙箱', renderIndex(context.apps.values(), context.store.list(INDEX_BILLS), publicPath(base)));
+  return pageResponse('spay-button 沙箱', renderIndex(context.apps.values(), context.store.list(INDEX_BILLS), publicPath(base)), 200, true);
 }

@@ -1,4 +1,5 @@
 import { escapeHtml } from '../http/escape-html';
+export { formatYuan } from '../../src/core/money';
 import { responseWithBody } from '../http/known-body';
 
 /** Headers for every sandbox page: no scripts at all, no framing, no caching, no referrer to the merchant. */
@@ -29,11 +30,13 @@ button:focus-visible,.link:focus-visible,a:focus-visible{outline:3px solid #0969
 .note{color:#656d76;font-size:.9rem}
 .status{font-size:1.25rem;font-weight:600}
 .pointer-row{display:flex;justify-content:flex-end}
-table{width:100%;border-collapse:collapse;font-size:.9rem}th,td{text-align:left;padding:.35rem .25rem;border-bottom:1px solid #eaeef2}
+main.wide{max-width:60rem}
+.table-wrap{overflow-x:auto}
+table{width:100%;border-collapse:collapse;font-size:.9rem}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #eaeef2;white-space:nowrap}
 `;
 
-/** A complete zh-CN, mobile-friendly HTML page; `title` is escaped, `body` must already be safe HTML. */
-export function renderPage(title: string, body: string): string {
+/** A complete zh-CN, mobile-friendly HTML page; `title` is escaped, `body` must already be safe HTML; `wide` for tables. */
+export function renderPage(title: string, body: string, wide = false): string {
   return `<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -44,7 +47,7 @@ export function renderPage(title: string, body: string): string {
 <style>${STYLE}</style>
 </head>
 <body>
-<main>
+<main${wide ? ' class="wide"' : ''}>
 ${body}
 </main>
 </body>
@@ -53,8 +56,8 @@ ${body}
 }
 
 /** A sandbox HTML page as a Response with the sandbox headers. */
-export function pageResponse(title: string, body: string, status = 200): Response {
-  return responseWithBody(renderPage(title, body), { status, headers: SANDBOX_PAGE_HEADERS });
+export function pageResponse(title: string, body: string, status = 200, wide = false): Response {
+  return responseWithBody(renderPage(title, body, wide), { status, headers: SANDBOX_PAGE_HEADERS });
 }
 
 /** The sandbox's page for a bill id it does not know. */
@@ -67,7 +70,3 @@ export function seeOther(location: string): Response {
   return new Response(null, { status: 303, headers: { ...SANDBOX_PAGE_HEADERS, Location: location } });
 }
 
-/** Fen as the cashier shows money: ¥12.34 (integer arithmetic, so large amounts stay exact). */
-export function formatYuan(fen: number): string {
-  return `¥${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
-}

@@ -21,7 +21,7 @@ export function renderIndex(apps: Iterable<App>, bills: Bill[], path: string): s
   const table =
     bills.length === 0
       ? '<p class="note">还没有账单。</p>'
-      : `<table><thead><tr><th>订单号</th><th>商品</th><th>金额</th><th>渠道</th><th>状态</th><th>页面</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
+      : `<div class="table-wrap"><table><thead><tr><th>订单号</th><th>商品</th><th>金额</th><th>渠道</th><th>状态</th><th>页面</th></tr></thead><tbody>\n${rows}\n</tbody></table></div>`;
   return `<div class="card">
 <p class="badge">沙箱环境</p>
 <h1>spay-button 沙箱</h1>

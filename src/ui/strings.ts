@@ -51,8 +51,4 @@ export function pickLang(option?: string, pageLang?: string): Lang {
   return wanted.startsWith('en') ? 'en' : 'zh';
 }
 
-/** Formats fen as "¥12.34". */
-export function formatYuan(fen: number): string {
-  // Integer arithmetic: fen / 100 in floating point can round the last digit wrong.
-  return `¥${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
-}
+export { formatYuan } from '../core/money';
