@@ -1,7 +1,7 @@
 import { currentEnvironment, type Environment } from './core/environment';
 import { type SpayError, spayError } from './core/errors';
 import { resolveChannels } from './core/resolve-channels';
-import { validateClickData } from './core/validate';
+import { checkFlag, validateClickData } from './core/validate';
 import type { WidgetConfig } from './config';
 import { PaySession } from './session';
 import { type Lang, pickLang } from './ui/strings';
@@ -107,7 +107,8 @@ export function createPayButton(options: ButtonOptions): PayButton {
   };
 }
 
+// Read before validation, so that debug mode can also report invalid data; same rule as the field check.
 function isDebug(data: unknown): boolean {
-  const flag = typeof data === 'object' && data !== null ? (data as { debug?: unknown }).debug : undefined;
-  return flag === true || flag === 'true';
+  const flag = checkFlag('debug', typeof data === 'object' && data !== null ? (data as { debug?: unknown }).debug : undefined, false);
+  return flag.ok && flag.value;
 }

@@ -1,11 +1,12 @@
 import { h } from 'preact';
 import { alipayGuideUrl } from './actions/alipay-guide';
 import { pollBill } from './actions/poll-bill';
-import { redirectTo, withResultParams } from './actions/redirect';
+import { redirectTo } from './actions/redirect';
 import { submitChannelForm } from './actions/submit-form';
 import { loadQrEncoder } from './actions/load-qr';
 import { invokeWechatPay, isWechatPaid, jsapiParams, waitForBridge } from './actions/wechat-jsapi';
 import { JSAPI_CHANNELS, QR_CHANNELS } from './core/channels';
+import { withResultParams } from './core/return-url';
 import { type SpayError, spayError } from './core/errors';
 import { checkJsapiOpenid, type UsableChannel } from './core/resolve-channels';
 import { amountInFen, type Order } from './core/validate';

@@ -1,17 +1,11 @@
-import type { WidgetConfig } from '../../src/config';
+import { configForGateway, type WidgetConfig } from '../../src/config';
 import type { App } from '../apps';
 
 export type { WidgetConfig };
 
 /** The config for `appId`; an unknown or missing app gets no channels and an `appError` for BC.click to report. */
 export function widgetConfig(appId: string, app: App | undefined, base: string): WidgetConfig {
-  const config: WidgetConfig = {
-    appId,
-    channels: app === undefined ? [] : [...app.channels],
-    apiBase: `${base}/1/pay/jsbutton`,
-    assetBase: `${base}/1/pay/jsbutton/assets/`,
-    sandbox: true,
-  };
+  const config: WidgetConfig = { ...configForGateway(base, appId, app === undefined ? [] : [...app.channels]), sandbox: true };
   if (app === undefined) config.appError = `appId ${JSON.stringify(appId)} is not a known app`;
   return config;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { redirectTo, withResultParams } from './redirect';
+import { withResultParams } from '../core/return-url';
+import { redirectTo } from './redirect';
 
 describe('redirectTo', () => {
   it.each([

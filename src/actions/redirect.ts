@@ -14,10 +14,3 @@ export function redirectTo(url: string, assign: (url: string) => void = (href) =
   assign(target.href);
   return ok(target.href);
 }
-
-/** return_url with the result appended to whatever query it already has. */
-export function withResultParams(returnUrl: string, params: Record<string, string>): string {
-  const url = new URL(returnUrl);
-  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
-  return url.href;
-}
