@@ -1,6 +1,6 @@
 // Finds a Chromium for the browser tests: $CHROMIUM_PATH, Playwright's own browser when one is
 // installed, or Debian's /usr/bin/chromium, which it installs with apt-get when root and missing.
-import { execFileSync } from 'node:child_process';
+import { aptInstall, canAptInstall } from './apt-install.mjs';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -21,13 +21,11 @@ export function findChromium({ install = false, log = console.log } = {}) {
   if (process.env.CHROMIUM_PATH && existsSync(process.env.CHROMIUM_PATH)) return process.env.CHROMIUM_PATH;
   const found = playwrightBrowser() ?? DEBIAN_PATHS.find((path) => existsSync(path));
   if (found || !install) return found ?? null;
-  if (process.getuid?.() !== 0) {
+  if (!canAptInstall()) {
     log('Chromium is missing. Install it with: sudo apt-get install -y chromium');
     return null;
   }
   log("Chromium is missing; installing Debian's chromium package (apt-get install -y chromium)...");
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env });
+  aptInstall(['chromium'], { recommends: true });
   return DEBIAN_PATHS.find((path) => existsSync(path)) ?? null;
 }

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { chromium, devices } from 'playwright-core';
 import { startDemo } from '../demo/server';
+import { aptInstall, canAptInstall } from './apt-install.mjs';
 import { findChromium } from './find-chromium.mjs';
 
 const docs = fileURLToPath(new URL('../docs/', import.meta.url));
@@ -13,9 +14,9 @@ const docs = fileURLToPath(new URL('../docs/', import.meta.url));
 // Without a CJK font every Chinese label renders as boxes; Debian's Noto CJK fixes that.
 function ensureChineseFont(): void {
   const found = execFileSync('fc-list', [':lang=zh'], { encoding: 'utf8' }).trim();
-  if (found || process.getuid?.() !== 0) return;
+  if (found || !canAptInstall()) return;
   console.log('installing fonts-noto-cjk for Chinese text...');
-  execFileSync('apt-get', ['install', '-y', '-qq', 'fonts-noto-cjk'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  aptInstall(['fonts-noto-cjk']);
 }
 
 ensureChineseFont();

@@ -1,7 +1,7 @@
 // Finds the interpreters and compilers that run docs/snippets/ (PHP, Python, Java, Go, C#, Ruby, Node)
 // and, when asked and root, installs the missing ones from Debian packages with apt-get.
-import { execFileSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
+import { aptInstall, canAptInstall } from './apt-install.mjs';
 import { delimiter, join } from 'node:path';
 
 /** Per language: the commands it needs (the first one runs the snippet) and the Debian packages that provide them. */
@@ -52,18 +52,13 @@ export function ensureSnippetRuntimes({ install = false, log = console.log } = {
   const missing = Object.keys(found).filter((language) => !found[language]);
   if (!install || missing.length === 0) return found;
   const packages = [...new Set(missing.flatMap((language) => SNIPPET_RUNTIMES[language].packages))];
-  if (process.getuid?.() !== 0 || !findCommand('apt-get')) {
+  if (!canAptInstall()) {
     log(`Snippet runtimes missing: ${missing.join(', ')}. Install them with: sudo apt-get install -y ${packages.join(' ')}`);
     return found;
   }
   log(`Snippet runtimes missing: ${missing.join(', ')}; installing Debian packages (apt-get install -y ${packages.join(' ')})...`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   try {
-    execFileSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'inherit', 'inherit'], env });
-    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env,
-    });
+    aptInstall(packages);
   } catch (error) {
     log(`apt-get failed (${error.message}); the snippets of ${missing.join(', ')} will be skipped.`);
   }
