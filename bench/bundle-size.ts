@@ -38,10 +38,10 @@ export interface ServedScript {
   wireBytes: number;
 }
 
-/** The QR module's file name; the build puts a content hash in it. */
-function qrModuleFile(): string {
-  const name = readdirSync(join(ROOT, 'dist/assets')).find((file) => /^spay-qr\.[0-9a-f]+\.js$/.test(file));
-  if (!name) throw new Error('dist/assets holds no spay-qr.<hash>.js: run npm run build');
+/** A lazily loaded module's file name; the build puts a content hash in it. */
+function lazyModuleFile(base: string): string {
+  const name = readdirSync(join(ROOT, 'dist/assets')).find((file) => new RegExp(`^${base}\\.[0-9a-f]+\\.js$`).test(file));
+  if (!name) throw new Error(`dist/assets holds no ${base}.<hash>.js: run npm run build`);
   return name;
 }
 
@@ -54,7 +54,8 @@ export function bundleRows(served: ServedScript): Row[] {
   const preactDir = dirname(require.resolve('preact/package.json'));
   const files: Array<[string, string]> = [
     ['dist/spay-button.js (script tag)', join(ROOT, 'dist/spay-button.js')],
-    ['dist/assets/spay-qr.<hash>.js (lazy QR)', join(ROOT, 'dist/assets', qrModuleFile())],
+    ['dist/assets/spay-pay.<hash>.js (lazy, after a channel is chosen)', join(ROOT, 'dist/assets', lazyModuleFile('spay-pay'))],
+    ['dist/assets/spay-qr.<hash>.js (lazy, QR bills only)', join(ROOT, 'dist/assets', lazyModuleFile('spay-qr'))],
     ['dist/esm/index.js (ES module)', join(ROOT, 'dist/esm/index.js')],
   ];
   const rows: Row[] = [];

@@ -1,5 +1,5 @@
 /**
- * Builds every output with Vite: the script-tag bundle (IIFE), its lazily loaded QR module, the ES
+ * Builds every output with Vite: the script-tag bundle (IIFE), its lazily loaded modules, the ES
  * module for bundlers, and server-sign for Node; then the type declarations with tsc.
  */
 import { execFileSync } from 'node:child_process';
@@ -15,20 +15,30 @@ const { version } = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as {
 // benchmark reading dist/ never sees it half-built.
 const out = `${root}dist.building-${process.pid}/`;
 
-const shared = (scriptTag: boolean, qrFile = ''): InlineConfig => ({
+/** The lazily loaded modules' file names, content-hashed, which the script-tag bundle imports. */
+interface LazyFiles {
+  qr: string;
+  pay: string;
+}
+
+const shared = (scriptTag: boolean, lazy: LazyFiles = { qr: '', pay: '' }): InlineConfig => ({
   root,
   configFile: false,
   logLevel: 'warn',
   define: {
     __SCRIPT_TAG__: JSON.stringify(scriptTag),
     __VERSION__: JSON.stringify(version),
-    __QR_FILE__: JSON.stringify(qrFile),
+    __QR_FILE__: JSON.stringify(lazy.qr),
+    __PAY_FILE__: JSON.stringify(lazy.pay),
   },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
 });
 
-/** The QR module first: its name carries a hash of its content, so it can be cached for good. */
-async function buildQrModule(): Promise<string> {
+/**
+ * A module the script-tag bundle fetches only when a buyer needs it (the QR encoder, the steps after
+ * the bill). Its name carries a hash of its content, so it can be cached for good.
+ */
+async function buildLazyModule(entry: string, base: string): Promise<string> {
   await build({
     ...shared(true),
     build: {
@@ -36,18 +46,18 @@ async function buildQrModule(): Promise<string> {
       emptyOutDir: false,
       target: 'es2022',
       minify: true,
-      lib: { entry: 'src/qr/qr-matrix.ts', formats: ['es'], fileName: () => 'spay-qr.js' },
+      lib: { entry, formats: ['es'], fileName: () => `${base}.js` },
     },
   });
-  const hash = createHash('sha256').update(readFileSync(`${out}assets/spay-qr.js`)).digest('hex').slice(0, 10);
-  const name = `spay-qr.${hash}.js`;
-  renameSync(`${out}assets/spay-qr.js`, `${out}assets/${name}`);
+  const hash = createHash('sha256').update(readFileSync(`${out}assets/${base}.js`)).digest('hex').slice(0, 10);
+  const name = `${base}.${hash}.js`;
+  renameSync(`${out}assets/${base}.js`, `${out}assets/${name}`);
   return name;
 }
 
-const outputs = (qrFile: string): Record<string, InlineConfig> => ({
+const outputs = (lazy: LazyFiles): Record<string, InlineConfig> => ({
   'script tag': {
-    ...shared(true, qrFile),
+    ...shared(true, lazy),
     build: {
       outDir: out,
       emptyOutDir: false,
@@ -85,9 +95,9 @@ const outputs = (qrFile: string): Record<string, InlineConfig> => ({
 
 rmSync(out, { recursive: true, force: true });
 try {
-  const qrFile = await buildQrModule();
-  console.log(`built QR module (${qrFile})`);
-  for (const [name, config] of Object.entries(outputs(qrFile))) {
+  const lazy = { qr: await buildLazyModule('src/qr/qr-matrix.ts', 'spay-qr'), pay: await buildLazyModule('src/pay/follow-bill.ts', 'spay-pay') };
+  console.log(`built lazy modules (${lazy.qr}, ${lazy.pay})`);
+  for (const [name, config] of Object.entries(outputs(lazy))) {
     await build(config);
     console.log(`built ${name}`);
   }

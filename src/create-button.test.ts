@@ -367,11 +367,6 @@ describe('secrets and debug', () => {
 });
 
 describe('a QR channel', () => {
-  beforeEach(() => {
-    // The build defines __SCRIPT_TAG__; false takes the ES module path, which imports the encoder directly.
-    vi.stubGlobal('__SCRIPT_TAG__', false);
-  });
-
   it('draws the QR code, polls until paid, then returns to return_url with the result', async () => {
     const { button, navigate } = setup(['ali', 'wxmp']);
     const outcome = button.click(dataWith({ return_url: 'https://shop.example.com/done?order=7' }));

@@ -1,21 +1,8 @@
 import type { RestChannel } from './core/channels';
 import { type Checked, type ErrorCode, fail, ok } from './core/errors';
-import type { Optional } from './core/validate';
+import { type BillRequest, callGateway, type GatewayReply, sendBill } from './gateway-call';
 
-/** The bill request body, in the gateway's field names. */
-export interface BillRequest {
-  app_id: string;
-  channel: RestChannel;
-  title: string;
-  amount: number | string;
-  out_trade_no: string;
-  sign: string;
-  return_url?: string;
-  optional?: Optional;
-  openid?: string;
-  use_app?: boolean;
-  buyer_id?: string;
-}
+export type { BillRequest } from './gateway-call';
 
 /** What the gateway answers for a bill: one of the channel-specific shapes. */
 export interface BillAnswer {
@@ -50,58 +37,23 @@ const RESULT_CODES: Record<string, ErrorCode> = {
   SIGN_INVALID: 'SIGN_INVALID',
 };
 
-export const BILL_TIMEOUT_MS = 15000;
-
-/** Creates (or finds again) the bill. Sent as text/plain so the browser needs no CORS preflight. */
-export function createBill(apiBase: string, body: BillRequest, signal?: AbortSignal): Promise<Checked<BillAnswer>> {
-  return callGateway<BillAnswer>(`${apiBase}/bill`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
-    body: JSON.stringify(body),
-    signal,
-  });
+/** Creates (or finds again) the bill and reads the answer. */
+export async function createBill(apiBase: string, body: BillRequest, signal?: AbortSignal): Promise<Checked<BillAnswer>> {
+  return readReply<BillAnswer>(await sendBill(apiBase, body, signal));
 }
 
 /** Reads a bill's payment state. */
-export function getBillStatus(apiBase: string, id: string, signal?: AbortSignal): Promise<Checked<BillStatus>> {
-  return callGateway<BillStatus>(`${apiBase}/bill/${encodeURIComponent(id)}`, { cache: 'no-store', signal });
+export async function getBillStatus(apiBase: string, id: string, signal?: AbortSignal): Promise<Checked<BillStatus>> {
+  return readReply<BillStatus>(await callGateway(`${apiBase}/bill/${encodeURIComponent(id)}`, { cache: 'no-store', signal }));
 }
 
-async function callGateway<T>(url: string, init: RequestInit): Promise<Checked<T>> {
-  // A plain controller rather than AbortSignal.timeout/any, which iOS before 17.4 lacks.
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, BILL_TIMEOUT_MS);
-  const forward = () => controller.abort();
-  init.signal?.addEventListener('abort', forward);
-  if (init.signal?.aborted) controller.abort();
-  try {
-    return await readAnswer<T>(await fetch(url, { ...init, signal: controller.signal, credentials: 'omit', mode: 'cors' }));
-  } catch (error) {
-    return fail(
-      'NETWORK',
-      timedOut
-        ? `the payment gateway did not answer within ${BILL_TIMEOUT_MS / 1000} s`
-        : `the payment gateway could not be reached (${(error as Error)?.message || 'network error'})`,
-    );
-  } finally {
-    clearTimeout(timer);
-    init.signal?.removeEventListener('abort', forward);
-  }
-}
-
-async function readAnswer<T>(response: Response): Promise<Checked<T>> {
-  let answer: unknown;
-  try {
-    answer = await response.json();
-  } catch {
-    return fail('GATEWAY', `the payment gateway answered HTTP ${response.status} with something other than JSON`);
-  }
+/** Turns the gateway's reply into its answer, or the error its result_code means. */
+export function readReply<T>(reply: Checked<GatewayReply>): Checked<T> {
+  if (!reply.ok) return reply;
+  const { status, isJson, json: answer } = reply.value;
+  if (!isJson) return fail('GATEWAY', `the payment gateway answered HTTP ${status} with something other than JSON`);
   if (typeof answer !== 'object' || answer === null || typeof (answer as { result_code?: unknown }).result_code !== 'number') {
-    return fail('GATEWAY', `the payment gateway answered HTTP ${response.status} without a result_code`);
+    return fail('GATEWAY', `the payment gateway answered HTTP ${status} without a result_code`);
   }
   const result = answer as { result_code: number; result_msg?: string; err_detail?: string; field?: string };
   if (result.result_code !== 0) {

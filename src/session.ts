@@ -1,17 +1,12 @@
 import { h } from 'preact';
-import { alipayGuideUrl } from './actions/alipay-guide';
-import { pollBill } from './actions/poll-bill';
-import { redirectTo } from './actions/redirect';
-import { submitChannelForm } from './actions/submit-form';
-import { loadQrEncoder } from './actions/load-qr';
-import { invokeWechatPay, isWechatPaid, jsapiParams, waitForBridge } from './actions/wechat-jsapi';
+import { loadPaySteps, loadQrEncoder } from './actions/lazy-modules';
 import { JSAPI_CHANNELS, QR_CHANNELS } from './core/channels';
-import { withResultParams } from './core/return-url';
 import { type SpayError, spayError } from './core/errors';
 import { checkJsapiOpenid, type UsableChannel } from './core/resolve-channels';
 import { amountInFen, type Order } from './core/validate';
 import type { WidgetConfig } from './config';
-import { type BillAnswer, createBill } from './gateway-client';
+import { type BillRequest, sendBill } from './gateway-call';
+import type { PayRun } from './pay/follow-bill';
 import { mountModal, type Mounted } from './ui/mount';
 import { PayDialog } from './ui/PayDialog';
 import type { ViewState } from './ui/state';
@@ -31,14 +26,11 @@ export interface SessionDeps {
   doc: Document;
 }
 
-const RETRYABLE = new Set(['NETWORK', 'GATEWAY']);
-const RETURN_DELAY_MS = 1200;
-
 /**
- * One order on its way through the modal: owns the view state, the bill request and the QR poll.
- * Resolves `done` once with the outcome.
+ * One order on its way through the modal: owns the view state and the bill request. What follows the
+ * bill lives in pay/follow-bill, loaded while the buyer picks. Resolves `done` once with the outcome.
  */
-export class PaySession {
+export class PaySession implements PayRun {
   readonly done: Promise<ClickOutcome>;
   private settle!: (outcome: ClickOutcome) => void;
   private settled = false;
@@ -52,10 +44,10 @@ export class PaySession {
   private preconnect: HTMLLinkElement | null = null;
 
   constructor(
-    private readonly order: Order,
+    readonly order: Order,
     private readonly channels: UsableChannel[],
-    private readonly event: ClickEvent,
-    private readonly deps: SessionDeps,
+    readonly event: ClickEvent,
+    readonly deps: SessionDeps,
   ) {
     this.done = new Promise((resolve) => (this.settle = resolve));
   }
@@ -71,25 +63,19 @@ export class PaySession {
     this.current = channel;
     const openid = checkJsapiOpenid(channel, this.order.openid);
     if (!openid.ok) return this.fail(openid.error, false);
+    const { config } = this.deps;
     this.deps.debug(`channel ${channel.key} → ${channel.rest}`);
     if (this.mounted) this.show({ view: 'picking', busy: channel });
-    const isQr = QR_CHANNELS.includes(channel.rest);
-    // Start fetching the QR encoder while the bill is created, so it adds no waiting.
-    const encoder = isQr ? loadQrEncoder(this.deps.config.assetBase) : null;
+    // The next steps and the QR encoder load while the bill is created, so they add no waiting.
+    const encoder = QR_CHANNELS.includes(channel.rest) ? loadQrEncoder(config.assetBase) : null;
     encoder?.catch(() => {});
-    const answer = await createBill(this.deps.config.apiBase, this.billRequest(channel), this.abort.signal);
+    const steps = loadPaySteps(config.assetBase);
+    const reply = sendBill(config.apiBase, this.billRequest(channel), this.abort.signal);
+    const loaded = await steps.catch(() => null);
+    const answer = await reply;
     if (this.closed) return;
-    if (!answer.ok) return this.fail(answer.error, RETRYABLE.has(answer.error.code));
-    this.deps.debug(`bill ${answer.value.id} created`);
-    const bill = answer.value;
-    if (JSAPI_CHANNELS.includes(channel.rest)) return this.payInWechat(bill);
-    if (channel.key === 'ali' && this.deps.wechat && this.order.needAliGuide) {
-      return this.leave(channel, bill, redirectTo(alipayGuideUrl(this.deps.config.apiBase, bill.id), this.deps.navigate));
-    }
-    if (bill.code_url && encoder) return this.showQr(bill, channel, encoder);
-    if (bill.html) return this.leave(channel, bill, submitChannelForm(bill.html, this.deps.doc));
-    if (bill.url) return this.leave(channel, bill, redirectTo(bill.url, this.deps.navigate));
-    return this.fail(spayError('GATEWAY', `the payment gateway answered ${channel.rest} with no html, url or code_url`), true);
+    if (!loaded) return this.fail(spayError('NETWORK', 'the payment steps could not be loaded from the payment gateway'), true);
+    return loaded.followBill(this, channel, answer, encoder);
   }
 
   /** Closes the modal; an unfinished order ends as cancelled, or failed if its last try failed. */
@@ -100,11 +86,19 @@ export class PaySession {
     this.finish(this.lastError ? { status: 'failed', channel, error: this.lastError } : { status: 'cancelled', channel });
   }
 
-  private get closed(): boolean {
+  get closed(): boolean {
     return this.abort.signal.aborted;
   }
 
-  private billRequest(channel: UsableChannel) {
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  get isOpen(): boolean {
+    return this.mounted !== null;
+  }
+
+  private billRequest(channel: UsableChannel): BillRequest {
     const { order, deps } = this;
     return {
       app_id: deps.config.appId,
@@ -121,71 +115,8 @@ export class PaySession {
     };
   }
 
-  private leave(channel: UsableChannel, bill: BillAnswer, result: { ok: boolean; error?: SpayError }): void {
-    if (!result.ok) return this.fail(result.error as SpayError, false);
-    this.deps.debug(`leaving for ${channel.rest}`);
-    if (this.mounted) {
-      this.show({ view: 'leaving', channel });
-      // Back from the channel, the browser may restore this page as it was: drop the stale modal.
-      this.deps.doc.defaultView?.addEventListener(
-        'pageshow',
-        (event) => {
-          if ((event as PageTransitionEvent).persisted) this.unmount();
-        },
-        { once: true },
-      );
-    }
-    this.finish({ status: 'redirected', channel: channel.rest, billId: bill.id });
-  }
-
-  private async showQr(bill: BillAnswer, channel: UsableChannel, encoder: ReturnType<typeof loadQrEncoder>): Promise<void> {
-    this.ensureMounted();
-    this.show({ view: 'qr', channel, matrix: null });
-    try {
-      const { encodeQr } = await encoder;
-      if (this.closed) return;
-      this.show({ view: 'qr', channel, matrix: encodeQr(bill.code_url as string) });
-    } catch {
-      return this.fail(spayError('NETWORK', 'the QR code encoder could not be loaded from the payment gateway'), true);
-    }
-    const end = await pollBill({ apiBase: this.deps.config.apiBase, billId: bill.id, signal: this.abort.signal });
-    if (end.kind === 'closed' || this.closed) return;
-    if (end.kind === 'paid') return this.paid(channel, bill);
-    const text = end.kind === 'expired' ? 'the QR code expired before it was paid' : `the payment was ${end.status === 'CANCELLED' ? 'cancelled' : 'not completed'} on the buyer's side`;
-    this.fail(spayError('GATEWAY', text), true);
-  }
-
-  private paid(channel: UsableChannel, bill: BillAnswer): void {
-    const returnUrl = this.order.returnUrl;
-    this.show({ view: 'success', returning: Boolean(returnUrl) });
-    this.deps.debug('paid');
-    this.finish({ status: 'paid', channel: channel.rest, billId: bill.id });
-    if (returnUrl) {
-      const target = withResultParams(returnUrl, { out_trade_no: this.order.outTradeNo, trade_success: 'true', channel: channel.rest });
-      setTimeout(() => this.deps.navigate(target), RETURN_DELAY_MS);
-    }
-  }
-
-  private async payInWechat(bill: BillAnswer): Promise<void> {
-    const params = jsapiParams(bill);
-    if (!params.ok) return this.fail(params.error, false);
-    if (this.mounted) this.show({ view: 'wechat' });
-    const bridge = await waitForBridge(this.deps.doc.defaultView ?? window);
-    if (this.closed) return;
-    if (!bridge.ok) return this.fail(bridge.error, false);
-    this.deps.debug('invoking getBrandWCPayRequest');
-    const res = await invokeWechatPay(bridge.value, params.value);
-    const paid = isWechatPaid(res);
-    const { wxJsapiFinish, wxJsapiSuccess, wxJsapiFail } = this.event;
-    safeCall(wxJsapiFinish, res);
-    safeCall(paid ? wxJsapiSuccess : wxJsapiFail, res);
-    this.unmount();
-    const cancelled = /:cancel$/.test(String(res.err_msg));
-    this.finish({ status: paid ? 'paid' : cancelled ? 'cancelled' : 'failed', channel: this.current?.rest, billId: bill.id, wechat: res });
-  }
-
   /** Reports the error; a retryable one keeps the order open in the error view, others end it. */
-  private fail(error: SpayError, canRetry: boolean): void {
+  fail(error: SpayError, canRetry: boolean): void {
     this.deps.debug(`error: ${error.ERROR}`);
     this.deps.report(error);
     this.lastError = error;
@@ -203,6 +134,8 @@ export class PaySession {
     this.opener = doc.activeElement;
     this.mounted = mountModal(doc);
     this.preconnect = preconnectTo(doc, this.deps.config.apiBase);
+    // Fetched while the buyer picks, so that choosing costs only the bill's round trip.
+    loadPaySteps(this.deps.config.assetBase).catch(() => {});
     if (this.deps.mobile) {
       // Lock the page behind the bottom sheet so a swipe scrolls the sheet, not the shop.
       this.savedOverflow = doc.documentElement.style.overflow;
@@ -210,7 +143,7 @@ export class PaySession {
     }
   }
 
-  private unmount(): void {
+  unmount(): void {
     if (!this.mounted) return;
     this.mounted.remove();
     this.mounted = null;
@@ -219,7 +152,7 @@ export class PaySession {
     if (this.opener instanceof HTMLElement && this.opener.isConnected) this.opener.focus();
   }
 
-  private show(state: ViewState): void {
+  show(state: ViewState): void {
     this.state = state;
     this.ensureMounted();
     (this.mounted as Mounted).render(
@@ -238,7 +171,7 @@ export class PaySession {
     );
   }
 
-  private finish(outcome: ClickOutcome): void {
+  finish(outcome: ClickOutcome): void {
     if (this.settled) return;
     this.settled = true;
     this.settle(outcome);
@@ -258,13 +191,4 @@ function preconnectTo(doc: Document, apiBase: string): HTMLLinkElement | null {
   link.crossOrigin = 'anonymous';
   doc.head?.appendChild(link);
   return link;
-}
-
-function safeCall<T>(callback: ((value: T) => void) | undefined, value: T): void {
-  if (typeof callback !== 'function') return;
-  try {
-    callback(value);
-  } catch (error) {
-    console.error(error);
-  }
 }

@@ -1,0 +1,53 @@
+import type { Page } from '@playwright/test';
+import { dialog, expect, signedOrder, test } from './support/stack';
+
+const PAY_STEPS = /\/1\/pay\/jsbutton\/assets\/spay-pay\.[0-9a-f]+\.js$/;
+
+/** Every request the page sends to the gateway, in order, as "METHOD path". */
+function gatewayRequests(page: Page, gatewayUrl: string): string[] {
+  const seen: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().startsWith(gatewayUrl)) seen.push(`${request.method()} ${new URL(request.url()).pathname}`);
+  });
+  return seen;
+}
+
+test('the page loads only the script; the modal fetches the payment steps; choosing costs one request, the bill', async ({ page, fixtures, demo }) => {
+  const seen = gatewayRequests(page, demo.gatewayUrl);
+  await page.goto(await fixtures.url('shop', { order: signedOrder() }));
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+  expect(seen).toEqual(['GET /1/pay/jsbutton/returnscripts']);
+
+  const steps = page.waitForResponse((response) => PAY_STEPS.test(response.url()));
+  await page.locator('#pay').click();
+  await expect(dialog(page)).toBeVisible();
+  expect((await steps).status()).toBe(200);
+  expect(seen.filter((line) => /spay-pay\./.test(line))).toHaveLength(1);
+
+  const before = seen.length;
+  await dialog(page).getByRole('button', { name: '支付宝' }).click();
+  await expect(page).toHaveURL(/\/sandbox\/cashier\//);
+  // Up to the cashier's own page: the bill and nothing else.
+  const untilCashier = seen.slice(before, seen.findIndex((line, index) => index >= before && line.includes('/sandbox/cashier/')));
+  expect(untilCashier).toEqual(['POST /1/pay/jsbutton/bill']);
+});
+
+test('payment steps that cannot be loaded end in an error with retry; the retry loads them and pays the one bill', async ({ page, fixtures, demo }) => {
+  await page.goto(await fixtures.url('shop', { order: signedOrder() }));
+  let reachable = false;
+  let refused = 0;
+  await page.route(PAY_STEPS, async (route) => {
+    if (reachable) return route.continue();
+    refused++;
+    await route.abort('connectionreset');
+  });
+  await page.locator('#pay').click();
+  await dialog(page).getByRole('button', { name: '银联' }).click();
+  await expect(dialog(page).getByRole('alert')).toContainText('payment steps could not be loaded');
+  await expect(page.locator('#errors li')).toContainText('NETWORK');
+  expect(refused).toBeGreaterThan(0);
+  reachable = true;
+  await dialog(page).getByRole('button', { name: '重试' }).click();
+  await expect(page).toHaveURL(/\/sandbox\/cashier\//);
+  expect(demo.gateway.gateway.store.list(10)).toHaveLength(1);
+});
