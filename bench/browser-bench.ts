@@ -40,6 +40,7 @@ export async function runBrowserBench(options: { runs: number; modalCycles: numb
         const load = await measureLoadToReady(context, site);
         push('ready', load.readyAfterResponseEnd);
         push('eval', load.scriptEval);
+        push('mainThread', load.mainThread);
         const cold = await measureClickToPaint(load.page, signedOrder());
         push('domCold', cold.dom);
         push('paintCold', cold.paint);
@@ -76,6 +77,7 @@ export async function runBrowserBench(options: { runs: number; modalCycles: numb
       rows: [
         row('load: beecloud:onready after script responseEnd', 'ready', 'ms'),
         row('load: script eval (CDP ScriptDuration delta)', 'eval', 'ms'),
+        row('load: main-thread work for the script (trace EvaluateScript: compile + run)', 'mainThread', 'ms'),
         row('click → dialog in DOM, first click', 'domCold', 'ms'),
         row('click → dialog painted, first click', 'paintCold', 'ms'),
         row('click → dialog painted, second click', 'paintWarm', 'ms'),

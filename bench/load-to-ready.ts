@@ -2,10 +2,12 @@ import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import type { BenchSite } from './bench-site';
 import { readMetrics } from './cdp-metrics';
 
-/** One page load: main-thread ms from the script's responseEnd to beecloud:onready, and the ScriptDuration it added. */
+/** One page load: ms from the script's responseEnd to beecloud:onready, the ScriptDuration it added, and its main-thread work. */
 export interface LoadToReady {
   readyAfterResponseEnd: number;
   scriptEval: number;
+  /** ms the renderer's main thread spent on the script (compile and run), from a trace; parsing streams on another thread. */
+  mainThread: number;
   page: Page;
   cdp: CDPSession;
 }
@@ -21,8 +23,12 @@ export async function measureLoadToReady(context: BrowserContext, site: BenchSit
   await page.goto(site.blankUrl);
   await cdp.send('Performance.enable');
   const before = await readMetrics(cdp);
+  const browser = context.browser();
+  if (!browser) throw new Error('the context has no browser to trace with');
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'v8'] });
   await page.goto(site.shopUrl);
   await page.waitForFunction('window.__bench && window.__bench.ready !== null && typeof BC === "object"');
+  const trace = await browser.stopTracing();
   const after = await readMetrics(cdp);
   const timing = await page.evaluate(`(() => {
     const entry = performance.getEntriesByType('resource').find((e) => e.name.includes('/returnscripts'));
@@ -30,5 +36,25 @@ export async function measureLoadToReady(context: BrowserContext, site: BenchSit
   })()`) as { ready: number; responseEnd: number | null };
   if (timing.responseEnd === null) throw new Error('no resource timing entry for returnscripts');
   const scriptSeconds = (after.ScriptDuration ?? Number.NaN) - (before.ScriptDuration ?? Number.NaN);
-  return { readyAfterResponseEnd: timing.ready - timing.responseEnd, scriptEval: scriptSeconds * 1000, page, cdp };
+  return {
+    readyAfterResponseEnd: timing.ready - timing.responseEnd,
+    scriptEval: scriptSeconds * 1000,
+    mainThread: evaluateScriptMs(trace, '/returnscripts'),
+    page,
+    cdp,
+  };
+}
+
+interface TraceEvent {
+  name: string;
+  dur?: number;
+  args?: { data?: { url?: string } };
+}
+
+/** Sums the trace's EvaluateScript events (the main thread's compile and run) of the script whose URL holds `part`. */
+export function evaluateScriptMs(trace: Buffer, part: string): number {
+  const { traceEvents } = JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] };
+  const mine = traceEvents.filter((event) => event.name === 'EvaluateScript' && event.args?.data?.url?.includes(part));
+  if (mine.length === 0) throw new Error(`the trace holds no EvaluateScript for ${part}`);
+  return mine.reduce((sum, event) => sum + (event.dur ?? 0), 0) / 1000;
 }
