@@ -32,24 +32,26 @@ export interface SessionDeps {
  */
 export class PaySession implements PayRun {
   readonly done: Promise<ClickOutcome>;
-  private settle!: (outcome: ClickOutcome) => void;
-  private settled = false;
-  private lastError: SpayError | null = null;
-  private state: ViewState = { view: 'picking' };
-  private mounted: Mounted | null = null;
-  private opener: Element | null = null;
-  private abort = new AbortController();
-  private current: UsableChannel | null = null;
-  private savedOverflow: string | null = null;
-  private preconnect: HTMLLinkElement | null = null;
+  readonly #channels: UsableChannel[];
+  #settle!: (outcome: ClickOutcome) => void;
+  #settled = false;
+  #lastError: SpayError | null = null;
+  #state: ViewState = { view: 'picking' };
+  #mounted: Mounted | null = null;
+  #opener: Element | null = null;
+  #abort = new AbortController();
+  #current: UsableChannel | null = null;
+  #savedOverflow: string | null = null;
+  #preconnect: HTMLLinkElement | null = null;
 
   constructor(
     readonly order: Order,
-    private readonly channels: UsableChannel[],
+    channels: UsableChannel[],
     readonly event: ClickEvent,
     readonly deps: SessionDeps,
   ) {
-    this.done = new Promise((resolve) => (this.settle = resolve));
+    this.#channels = channels;
+    this.done = new Promise((resolve) => (this.#settle = resolve));
   }
 
   /** Shows the picker. */
@@ -59,18 +61,18 @@ export class PaySession implements PayRun {
 
   /** Goes on with one channel: bill, then form, redirect, QR or WeChat. */
   async choose(channel: UsableChannel): Promise<void> {
-    if (this.settled || this.closed || (this.state.view === 'picking' && this.state.busy)) return;
-    this.current = channel;
+    if (this.#settled || this.closed || (this.#state.view === 'picking' && this.#state.busy)) return;
+    this.#current = channel;
     const openid = checkJsapiOpenid(channel, this.order.openid);
     if (!openid.ok) return this.fail(openid.error, false);
     const { config } = this.deps;
     this.deps.debug(`channel ${channel.key} → ${channel.rest}`);
-    if (this.mounted) this.show({ view: 'picking', busy: channel });
+    if (this.#mounted) this.show({ view: 'picking', busy: channel });
     // The next steps and the QR encoder load while the bill is created, so they add no waiting.
     const encoder = QR_CHANNELS.includes(channel.rest) ? loadQrEncoder(config.assetBase) : null;
     encoder?.catch(() => {});
     const steps = loadPaySteps(config.assetBase);
-    const reply = sendBill(config.apiBase, this.billRequest(channel), this.abort.signal);
+    const reply = sendBill(config.apiBase, this.#billRequest(channel), this.#abort.signal);
     const loaded = await steps.catch(() => null);
     const answer = await reply;
     if (this.closed) return;
@@ -80,25 +82,25 @@ export class PaySession implements PayRun {
 
   /** Closes the modal; an unfinished order ends as cancelled, or failed if its last try failed. */
   close(): void {
-    this.abort.abort();
+    this.#abort.abort();
     this.unmount();
-    const channel = this.current?.rest;
-    this.finish(this.lastError ? { status: 'failed', channel, error: this.lastError } : { status: 'cancelled', channel });
+    const channel = this.#current?.rest;
+    this.finish(this.#lastError ? { status: 'failed', channel, error: this.#lastError } : { status: 'cancelled', channel });
   }
 
   get closed(): boolean {
-    return this.abort.signal.aborted;
+    return this.#abort.signal.aborted;
   }
 
   get signal(): AbortSignal {
-    return this.abort.signal;
+    return this.#abort.signal;
   }
 
   get isOpen(): boolean {
-    return this.mounted !== null;
+    return this.#mounted !== null;
   }
 
-  private billRequest(channel: UsableChannel): BillRequest {
+  #billRequest(channel: UsableChannel): BillRequest {
     const { order, deps } = this;
     return {
       app_id: deps.config.appId,
@@ -119,52 +121,52 @@ export class PaySession implements PayRun {
   fail(error: SpayError, canRetry: boolean): void {
     this.deps.debug(`error: ${error.ERROR}`);
     this.deps.report(error);
-    this.lastError = error;
-    if (canRetry || this.mounted) this.show({ view: 'error', error, canRetry });
-    if (!canRetry) this.finish({ status: 'failed', channel: this.current?.rest, error });
+    this.#lastError = error;
+    if (canRetry || this.#mounted) this.show({ view: 'error', error, canRetry });
+    if (!canRetry) this.finish({ status: 'failed', channel: this.#current?.rest, error });
   }
 
-  private retry = () => {
-    if (this.current) void this.choose(this.current);
+  #retry = () => {
+    if (this.#current) void this.choose(this.#current);
   };
 
-  private ensureMounted(): void {
-    if (this.mounted) return;
+  #ensureMounted(): void {
+    if (this.#mounted) return;
     const doc = this.deps.doc;
-    this.opener = doc.activeElement;
-    this.mounted = mountModal(doc);
-    this.preconnect = preconnectTo(doc, this.deps.config.apiBase);
+    this.#opener = doc.activeElement;
+    this.#mounted = mountModal(doc);
+    this.#preconnect = preconnectTo(doc, this.deps.config.apiBase);
     // Fetched while the buyer picks, so that choosing costs only the bill's round trip.
     loadPaySteps(this.deps.config.assetBase).catch(() => {});
     if (this.deps.mobile) {
       // Lock the page behind the bottom sheet so a swipe scrolls the sheet, not the shop.
-      this.savedOverflow = doc.documentElement.style.overflow;
+      this.#savedOverflow = doc.documentElement.style.overflow;
       doc.documentElement.style.overflow = 'hidden';
     }
   }
 
   unmount(): void {
-    if (!this.mounted) return;
-    this.mounted.remove();
-    this.mounted = null;
-    this.preconnect?.remove();
-    if (this.savedOverflow !== null) this.deps.doc.documentElement.style.overflow = this.savedOverflow;
-    if (this.opener instanceof HTMLElement && this.opener.isConnected) this.opener.focus();
+    if (!this.#mounted) return;
+    this.#mounted.remove();
+    this.#mounted = null;
+    this.#preconnect?.remove();
+    if (this.#savedOverflow !== null) this.deps.doc.documentElement.style.overflow = this.#savedOverflow;
+    if (this.#opener instanceof HTMLElement && this.#opener.isConnected) this.#opener.focus();
   }
 
   show(state: ViewState): void {
-    this.state = state;
-    this.ensureMounted();
-    (this.mounted as Mounted).render(
+    this.#state = state;
+    this.#ensureMounted();
+    (this.#mounted as Mounted).render(
       h(PayDialog, {
         state,
         order: { title: this.order.title, fen: amountInFen(this.order.amount), outTradeNo: this.order.outTradeNo },
-        channels: this.channels,
+        channels: this.#channels,
         lang: this.deps.lang,
         mobile: this.deps.mobile,
         sandbox: this.deps.config.sandbox,
         onChoose: (channel) => void this.choose(channel),
-        onRetry: this.retry,
+        onRetry: this.#retry,
         onClose: () => this.close(),
         onDone: () => this.close(),
       }),
@@ -172,14 +174,14 @@ export class PaySession implements PayRun {
   }
 
   finish(outcome: ClickOutcome): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.settle(outcome);
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#settle(outcome);
   }
 
   /** True once the outcome is known and the modal, if any, is gone. */
   get finished(): boolean {
-    return this.settled && !this.mounted;
+    return this.#settled && !this.#mounted;
   }
 }
 

@@ -18,40 +18,40 @@ interface DialogProps {
  * than hooks keeps preact/hooks out of the script-tag bundle.
  */
 export class Dialog extends Component<DialogProps> {
-  private box = createRef<HTMLDivElement>();
+  #box = createRef<HTMLDivElement>();
 
   // Listen on the document too, so Esc and Tab work even when the page moved focus elsewhere.
-  private onDocumentKey = (event: KeyboardEvent) => {
-    if (!event.defaultPrevented && !this.holdsFocus()) this.onKeyDown(event);
+  #onDocumentKey = (event: KeyboardEvent) => {
+    if (!event.defaultPrevented && !this.#holdsFocus()) this.onKeyDown(event);
   };
 
   override componentDidMount(): void {
-    this.box.current?.ownerDocument.addEventListener('keydown', this.onDocumentKey);
-    this.pullFocusIn();
+    this.#box.current?.ownerDocument.addEventListener('keydown', this.#onDocumentKey);
+    this.#pullFocusIn();
   }
 
   // After every view change: if focus fell out (its button was replaced or disabled), bring it back in.
   override componentDidUpdate(): void {
-    this.pullFocusIn();
+    this.#pullFocusIn();
   }
 
   override componentWillUnmount(): void {
-    this.box.current?.ownerDocument.removeEventListener('keydown', this.onDocumentKey);
+    this.#box.current?.ownerDocument.removeEventListener('keydown', this.#onDocumentKey);
   }
 
-  private holdsFocus(): boolean {
-    const box = this.box.current;
+  #holdsFocus(): boolean {
+    const box = this.#box.current;
     const active = box && (box.getRootNode() as ShadowRoot | Document).activeElement;
     return Boolean(box && active && box.contains(active));
   }
 
-  private pullFocusIn(): void {
-    const box = this.box.current;
-    if (box && !this.holdsFocus()) (box.querySelector<HTMLElement>(FOCUSABLE) ?? box).focus();
+  #pullFocusIn(): void {
+    const box = this.#box.current;
+    if (box && !this.#holdsFocus()) (box.querySelector<HTMLElement>(FOCUSABLE) ?? box).focus();
   }
 
   private onKeyDown = (event: KeyboardEvent) => {
-    const box = this.box.current;
+    const box = this.#box.current;
     if (event.key === 'Escape') {
       event.stopPropagation();
       if (this.props.closable) this.props.onClose();
@@ -66,7 +66,7 @@ export class Dialog extends Component<DialogProps> {
       return;
     }
     const active = (box.getRootNode() as ShadowRoot | Document).activeElement;
-    const inside = this.holdsFocus();
+    const inside = this.#holdsFocus();
     if (event.shiftKey && (active === first || !inside)) {
       event.preventDefault();
       last.focus();
@@ -80,7 +80,7 @@ export class Dialog extends Component<DialogProps> {
     return (
       <div class="backdrop" onClick={(event) => event.target === event.currentTarget && closable && onClose()}>
         <div
-          ref={this.box}
+          ref={this.#box}
           class={mobile ? 'dialog sheet' : 'dialog'}
           role="dialog"
           aria-modal="true"
