@@ -23,6 +23,8 @@ test('the page loads only the script; the modal fetches the payment steps; choos
   await expect(dialog(page)).toBeVisible();
   expect((await steps).status()).toBe(200);
   expect(seen.filter((line) => /spay-pay\./.test(line))).toHaveLength(1);
+  // The connection to the gateway is warmed up while the buyer picks.
+  await expect(page.locator('head link[rel=preconnect]')).toHaveAttribute('href', new URL(demo.gatewayUrl).origin);
 
   const before = seen.length;
   await dialog(page).getByRole('button', { name: '支付宝' }).click();
@@ -30,6 +32,15 @@ test('the page loads only the script; the modal fetches the payment steps; choos
   // Up to the cashier's own page: the bill and nothing else.
   const untilCashier = seen.slice(before, seen.findIndex((line, index) => index >= before && line.includes('/sandbox/cashier/')));
   expect(untilCashier).toEqual(['POST /1/pay/jsbutton/bill']);
+});
+
+test('closing the modal removes its preconnect hint and leaves nothing in the page', async ({ page, fixtures }) => {
+  await page.goto(await fixtures.url('shop', { order: signedOrder() }));
+  await page.locator('#pay').click();
+  await expect(page.locator('head link[rel=preconnect]')).toHaveCount(1);
+  await dialog(page).getByRole('button', { name: '关闭' }).click();
+  await expect(page.locator('spay-modal')).toHaveCount(0);
+  await expect(page.locator('head link[rel=preconnect]')).toHaveCount(0);
 });
 
 test('payment steps that cannot be loaded end in an error with retry; the retry loads them and pays the one bill', async ({ page, fixtures, demo }) => {

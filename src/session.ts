@@ -134,10 +134,14 @@ export class PaySession implements PayRun {
     if (this.#mounted) return;
     const doc = this.deps.doc;
     this.#opener = doc.activeElement;
-    this.#mounted = mountModal(doc);
-    this.#preconnect = preconnectTo(doc, this.deps.config.apiBase);
-    // Fetched while the buyer picks, so that choosing costs only the bill's round trip.
-    loadPaySteps(this.deps.config.assetBase).catch(() => {});
+    const mounted = (this.#mounted = mountModal(doc));
+    // After the click's own task, so the dialog paints first. While the buyer picks, the connection
+    // warms up and the next steps load, so that choosing costs only the bill's round trip.
+    setTimeout(() => {
+      if (this.#mounted !== mounted) return;
+      this.#preconnect = preconnectTo(doc, this.deps.config.apiBase);
+      loadPaySteps(this.deps.config.assetBase).catch(() => {});
+    }, 0);
     if (this.deps.mobile) {
       // Lock the page behind the bottom sheet so a swipe scrolls the sheet, not the shop.
       this.#savedOverflow = doc.documentElement.style.overflow;
@@ -150,6 +154,7 @@ export class PaySession implements PayRun {
     this.#mounted.remove();
     this.#mounted = null;
     this.#preconnect?.remove();
+    this.#preconnect = null;
     if (this.#savedOverflow !== null) this.deps.doc.documentElement.style.overflow = this.#savedOverflow;
     if (this.#opener instanceof HTMLElement && this.#opener.isConnected) this.#opener.focus();
   }
