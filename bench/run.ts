@@ -54,7 +54,7 @@ async function main(): Promise<number> {
   ].join(', ');
   const notes = [
     'Bytes are exact; every other figure is the median over the runs, with min–max.',
-    'Browser: fresh context per run; the page and the gateway are on two 127.0.0.1 ports. "painted" ends after the frame that shows the dialog (click made in a rAF callback). The first click comes 1 s after beecloud:onready, once the browser has finished loading the page, as a buyer's would.',
+    'Browser: fresh context per run; the page and the gateway are on two 127.0.0.1 ports. "painted" ends after the frame that shows the dialog (click made in a rAF callback). The first click comes 1 s after beecloud:onready, once the browser has finished loading the page, as a buyer would click.',
     'Heap loop: frames are message tasks on that page only, after 100 warm-up cycles; CDP HeapProfiler.collectGarbage before each Performance.getMetrics reading.',
     'Load: the generator is a forked process; the servers run in the bench process, logging off; a fresh gateway per run.',
     ...browser.notes,
