@@ -1,16 +1,18 @@
-import { type Listener, listen } from '../gateway/http/listen';
+import { answerWith } from '../gateway/http/answer';
+import { type Listener, listenForAnswers } from '../gateway/http/listen';
+
+const BODY = '{"result_code":0,"result_msg":"OK","err_detail":"","hello":"world"}';
+const HEADERS = Object.freeze({ 'Content-Type': 'application/json; charset=utf-8' });
 
 /**
- * The gateway's own node:http ↔ web Request/Response bridge (gateway/http/listen.ts) around a handler that
+ * The node:http bridge the gateway is served by (listenForAnswers in gateway/http/listen.ts) around a handler that
  * only reads the body and answers a small JSON: what the gateway costs before any bill logic runs.
  */
 export function startBridgeServer(): Promise<Listener> {
-  return listen(
+  return listenForAnswers(
     async (request) => {
-      await request.text();
-      return new Response('{"result_code":0,"result_msg":"OK","err_detail":"","hello":"world"}', {
-        headers: { 'Content-Type': 'application/json; charset=utf-8' },
-      });
+      await request.readBody(Number.POSITIVE_INFINITY);
+      return answerWith(BODY, 200, HEADERS);
     },
     { port: 0, host: '127.0.0.1', log: () => {} },
   );

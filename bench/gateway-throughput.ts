@@ -99,7 +99,7 @@ export async function runThroughputBench(options: ThroughputOptions): Promise<{ 
       row('gateway / hello throughput', 'ratio', 'ratio'),
       row('POST /bill throughput, journal store (dataDir, fdatasync per bill)', 'journalRate', 'req/s'),
       row('POST /bill latency p99, journal store', 'journalP99', 'ms'),
-      row('gateway HTTP bridge alone (listen(), trivial handler)', 'bridgeRate', 'req/s'),
+      row('gateway HTTP bridge alone (listenForAnswers(), trivial handler)', 'bridgeRate', 'req/s'),
       row('gateway HTTP bridge alone, latency p99', 'bridgeP99', 'ms'),
       row('gateway HTTP bridge alone / hello throughput', 'bridgeRatio', 'ratio'),
       row('memory store: retained heap per bill', 'heapPerBill', 'B/bill'),

@@ -13,9 +13,10 @@ export interface GatewayContext {
   log: (line: string) => void;
 }
 
-/** The origin (and path prefix, if configured) the gateway's answers use: `publicUrl`, else the origin of the request's `url`. */
-export function publicBase(context: GatewayContext, url: URL): string {
-  return (context.publicUrl ?? url.origin).replace(/\/+$/, '');
+/** The origin (and path prefix, if configured) the gateway's answers use: `publicUrl`, else the request's `origin`. */
+export function publicBase(context: GatewayContext, origin: string): string {
+  const base = context.publicUrl ?? origin;
+  return base.endsWith('/') ? base.replace(/\/+$/, '') : base;
 }
 
 /** The path prefix of the public base ('' unless publicUrl has a path), for root-relative links. */

@@ -5,7 +5,9 @@ import { openFileStore } from './bills/file-store';
 import { createMemoryStore } from './bills/memory-store';
 import type { BillStore } from './bills/store';
 import { type GatewayContext, publicBase } from './context';
+import { type Answer, answerWith, toWebResponse } from './http/answer';
 import { CORS_HEADERS, refusal, refusalAnswer } from './http/api-answer';
+import { type GatewayRequest, fromWebRequest } from './http/gateway-request';
 import { showAlipayGuide } from './sandbox/alipay-guide';
 import { type CashierAction, settleAtCashier, showCashier, showIndex, showResult } from './sandbox/cashier-routes';
 import { payByJsapi } from './sandbox/jsapi-pay';
@@ -36,9 +38,13 @@ export interface GatewayOptions {
   dataDir?: string;
 }
 
-/** A gateway: a web Request → Response handler, its bill store, its webhook queue, and a close() that cancels retries. */
+/**
+ * A gateway: a web Request → Response handler, the same over a GatewayRequest → Answer (what the node server binds,
+ * with no web objects in between), its bill store, its webhook queue, and a close() that cancels retries.
+ */
 export interface Gateway {
   handle(request: Request): Promise<Response>;
+  serve(request: GatewayRequest): Promise<Answer>;
   store: BillStore;
   webhooks: { pending(): number; idle(): Promise<void> };
   close(): Promise<void>;
@@ -47,13 +53,25 @@ export interface Gateway {
 /** The built widget's directory in this repository. */
 export const DEFAULT_WIDGET_DIR = fileURLToPath(new URL('../dist', import.meta.url));
 
-type RouteRun = (context: GatewayContext, request: Request, params: string[], base: string, url: URL) => Response | Promise<Response>;
+type RouteRun = (context: GatewayContext, request: GatewayRequest, params: string[], base: string) => Answer | Promise<Answer>;
 type Route = readonly [methods: readonly string[], path: RegExp, run: RouteRun];
 
 const API = '/1/pay/jsbutton';
+
+// The same for every preflight, so made once.
+const PREFLIGHT: Answer = answerWith(
+  null,
+  204,
+  Object.freeze({
+    ...CORS_HEADERS,
+    'Access-Control-Allow-Methods': 'GET, POST',
+    'Access-Control-Allow-Headers': 'Content-Type',
+    'Access-Control-Max-Age': '86400',
+  }),
+);
 const ROUTES: readonly Route[] = [
-  [['GET'], /^\/1\/pay\/jsbutton\/returnscripts$/, (c, r, _p, b, u) => serveReturnScripts(c, r, u.searchParams.get('appId') ?? '', b)],
-  [['GET'], /^\/1\/pay\/jsbutton\/config$/, (c, _r, _p, b, u) => serveConfig(c, u.searchParams.get('appId') ?? '', b)],
+  [['GET'], /^\/1\/pay\/jsbutton\/returnscripts$/, (c, r, _p, b) => serveReturnScripts(c, r, r.url.searchParams.get('appId') ?? '', b)],
+  [['GET'], /^\/1\/pay\/jsbutton\/config$/, (c, r, _p, b) => serveConfig(c, r.url.searchParams.get('appId') ?? '', b)],
   [['GET'], /^\/1\/pay\/jsbutton\/spay-button\.js$/, (c, r) => serveBundle(c.widget, r)],
   [['GET'], /^\/1\/pay\/jsbutton\/assets\/([^/]+)$/, (c, r, [name]) => serveAsset(c.widget, r, decodeSegment(name))],
   [['POST'], /^\/1\/pay\/jsbutton\/bill$/, (c, r, _p, b) => createBill(c, r, b)],
@@ -93,24 +111,25 @@ export function createGateway(options: GatewayOptions): Gateway {
   if (options.publicUrl !== undefined && options.publicUrl !== '') context.publicUrl = options.publicUrl;
   for (const bill of store.pendingWebhooks()) webhooks.enqueue(bill.id);
 
+  const serve = async (request: GatewayRequest): Promise<Answer> => {
+    const started = performance.now();
+    const path = request.path;
+    let answer: Answer;
+    try {
+      answer = await route(context, request);
+    } catch (error) {
+      log(`error in ${request.method} ${path}: ${(error as Error).message}`);
+      answer = refusalAnswer(refusal('RUNTIME_ERROR', 'the gateway failed while handling this request; its log says why'));
+    }
+    // The path only: a query may carry anything, and bodies are never logged.
+    log(`${request.method} ${path} ${answer.status} ${Math.round(performance.now() - started)}ms`);
+    return answer;
+  };
   return {
     store,
     webhooks: { pending: () => webhooks.pending(), idle: () => webhooks.idle() },
-    async handle(request) {
-      const started = performance.now();
-      const url = new URL(request.url);
-      const path = url.pathname;
-      let response: Response;
-      try {
-        response = await route(context, request, url);
-      } catch (error) {
-        log(`error in ${request.method} ${path}: ${(error as Error).message}`);
-        response = refusalAnswer(refusal('RUNTIME_ERROR', 'the gateway failed while handling this request; its log says why'));
-      }
-      // The path only: a query may carry anything, and bodies are never logged.
-      log(`${request.method} ${path} ${response.status} ${Math.round(performance.now() - started)}ms`);
-      return response;
-    },
+    serve,
+    handle: async (request) => toWebResponse(await serve(fromWebRequest(request))),
     async close() {
       webhooks.close();
       fileStore?.close();
@@ -118,13 +137,16 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
 }
 
-async function route(context: GatewayContext, request: Request, url: URL): Promise<Response> {
-  const path = url.pathname;
+// Not async: serve awaits whatever the route gives, so an extra promise per request would buy nothing.
+function route(context: GatewayContext, request: GatewayRequest): Answer | Promise<Answer> {
+  const path = request.path;
   const method = request.method.toUpperCase();
-  if (method === 'OPTIONS' && (path.startsWith(`${API}/`) || path === '/sandbox/jsapi/pay')) return preflight();
+  if (method === 'OPTIONS' && (path.startsWith(`${API}/`) || path === '/sandbox/jsapi/pay')) return PREFLIGHT;
   for (const [methods, pattern, run] of ROUTES) {
+    // The method first: a list lookup is cheaper than a pattern, and either failing skips the route.
+    if (!methods.includes(method)) continue;
     const match = pattern.exec(path);
-    if (match !== null && methods.includes(method)) return run(context, request, match.slice(1), publicBase(context, url), url);
+    if (match !== null) return run(context, request, match.slice(1), publicBase(context, request.origin));
   }
   return refusalAnswer(refusal('ROUTE_NOT_FOUND', `no route answers ${method} ${path.slice(0, 200)}`, 'path'));
 }
@@ -132,18 +154,6 @@ async function route(context: GatewayContext, request: Request, url: URL): Promi
 // One write of a finished line: cheaper than console.log, which formats its arguments first.
 function writeLine(line: string): void {
   process.stdout.write(`${line}\n`);
-}
-
-function preflight(): Response {
-  return new Response(null, {
-    status: 204,
-    headers: {
-      ...CORS_HEADERS,
-      'Access-Control-Allow-Methods': 'GET, POST',
-      'Access-Control-Allow-Headers': 'Content-Type',
-      'Access-Control-Max-Age': '86400',
-    },
-  });
 }
 
 function decodeSegment(segment: string | undefined): string {

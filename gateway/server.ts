@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { loadApps } from './apps';
 import { JOURNAL_FILE } from './bills/file-store';
 import { type Gateway, type GatewayOptions, createGateway } from './handler';
-import { type Listener, listen } from './http/listen';
+import { type Listener, listenForAnswers } from './http/listen';
 import { MAX_BODY_BYTES } from './http/read-json-body';
 
 /** A running gateway: its URL and port, the gateway itself, and close(). */
@@ -23,7 +23,7 @@ export async function startGateway(options: GatewayOptions & { port?: number; ho
   const gateway = createGateway(gatewayOptions);
   let listener: Listener;
   try {
-    listener = await listen((request) => gateway.handle(request), {
+    listener = await listenForAnswers((request) => gateway.serve(request), {
       port,
       host,
       maxBodyBytes: MAX_BODY_BYTES,

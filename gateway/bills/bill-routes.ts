@@ -1,12 +1,14 @@
 import type { GatewayContext } from '../context';
+import type { Answer } from '../http/answer';
 import { okAnswer, refusal, refusalAnswer } from '../http/api-answer';
+import type { GatewayRequest } from '../http/gateway-request';
 import { readJsonBody } from '../http/read-json-body';
 import { checkBillRequest } from './bill-request';
 import { channelAnswer } from './channel-answer';
 import { placeBill } from './place-bill';
 
 /** POST /1/pay/jsbutton/bill: checks the request and its sign, then creates or reuses the order's bill. */
-export async function createBill(context: GatewayContext, request: Request, base: string): Promise<Response> {
+export async function createBill(context: GatewayContext, request: GatewayRequest, base: string): Promise<Answer> {
   const body = await readJsonBody(request);
   if (!body.ok) return refusalAnswer(body.refusal);
   // From here to the answer nothing awaits, so that one order's find-then-insert cannot interleave.
@@ -16,11 +18,11 @@ export async function createBill(context: GatewayContext, request: Request, base
   if (!placed.ok) return refusalAnswer(placed.refusal);
   const { bill } = placed;
   const channel = checked.value.channel;
-  return okAnswer({ id: bill.id, channel, ...channelAnswer(base, bill, channel) });
+  return okAnswer(Object.assign({ id: bill.id, channel }, channelAnswer(base, bill, channel)));
 }
 
 /** GET /1/pay/jsbutton/bill/:id: the bill's status, as the widget polls it for QR payments. */
-export function billStatus(context: GatewayContext, id: string): Response {
+export function billStatus(context: GatewayContext, id: string): Answer {
   const bill = context.store.get(id);
   if (bill === undefined) return refusalAnswer(refusal('BILL_NOT_FOUND', `bill id ${JSON.stringify(id.slice(0, 64))} names no bill`, 'id'));
   return okAnswer({

@@ -1,7 +1,7 @@
 import { JSAPI_CHANNELS } from '../../src/core/channels';
 import { type Refusal, refusal } from '../http/api-answer';
 import { newJsapiGrant } from '../sandbox/jsapi-grant';
-import type { Bill } from './bill';
+import type { Bill, JsapiGrant } from './bill';
 import type { BillRequest } from './bill-request';
 import { newBillId } from './random-id';
 import type { BillStore } from './store';
@@ -16,27 +16,8 @@ export type PlaceResult = { ok: true; bill: Bill } | { ok: false; refusal: Refus
 export function placeBill(store: BillStore, request: BillRequest, now: Date): PlaceResult {
   const existing = store.findByOrder(request.app.appId, request.outTradeNo);
   const grant = JSAPI_CHANNELS.includes(request.channel) ? (existing?.jsapi ?? newJsapiGrant(now)) : existing?.jsapi;
-  const unsigned = {
-    channel: request.channel,
-    return_url: request.returnUrl,
-    optional: request.optional,
-    openid: request.openid,
-    use_app: request.useApp,
-    buyer_id: request.buyerId,
-    jsapi: grant,
-  };
   if (existing === undefined) {
-    const bill: Bill = dropUndefined({
-      id: newBillId(),
-      app_id: request.app.appId,
-      out_trade_no: request.outTradeNo,
-      title: request.title,
-      amount: request.amount,
-      fee: request.fee,
-      status: 'UNPAID',
-      created_at: now.toISOString(),
-      ...unsigned,
-    });
+    const bill = newBill(request, grant, now);
     store.insert(bill);
     return { ok: true, bill };
   }
@@ -46,7 +27,17 @@ export function placeBill(store: BillStore, request: BillRequest, now: Date): Pl
     );
   }
   if (existing.status === 'PAID') return refuseOrder(`out_trade_no ${JSON.stringify(request.outTradeNo)} is already paid`);
-  const bill = store.update(existing.id, { ...unsigned, status: 'UNPAID' });
+  // The unsigned fields are the new request's, even where it leaves one out.
+  const bill = store.update(existing.id, {
+    channel: request.channel,
+    return_url: request.returnUrl,
+    optional: request.optional,
+    openid: request.openid,
+    use_app: request.useApp,
+    buyer_id: request.buyerId,
+    jsapi: grant,
+    status: 'UNPAID',
+  });
   if (bill === undefined) throw new Error(`bill ${existing.id} vanished from the store`);
   return { ok: true, bill };
 }
@@ -55,7 +46,28 @@ function refuseOrder(detail: string): PlaceResult {
   return { ok: false, refusal: refusal('PARAM_INVALID', detail, 'out_trade_no') };
 }
 
-function dropUndefined<T extends object>(value: T): T {
-  for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key];
-  return value;
+/**
+ * The new bill for a request, its optional fields only when given. The fields every bill has are one literal, which
+ * V8 keeps compact (and so the store's copy); deleting undefined fields instead would leave a slow dictionary-mode
+ * object, and adding use_app after the literal costs ~30 B more per stored bill.
+ */
+function newBill(request: BillRequest, grant: JsapiGrant | undefined, now: Date): Bill {
+  const bill: Bill = {
+    id: newBillId(),
+    app_id: request.app.appId,
+    out_trade_no: request.outTradeNo,
+    title: request.title,
+    amount: request.amount,
+    fee: request.fee,
+    status: 'UNPAID',
+    created_at: now.toISOString(),
+    channel: request.channel,
+    use_app: request.useApp,
+  };
+  if (request.returnUrl !== undefined) bill.return_url = request.returnUrl;
+  if (request.optional !== undefined) bill.optional = request.optional;
+  if (request.openid !== undefined) bill.openid = request.openid;
+  if (request.buyerId !== undefined) bill.buyer_id = request.buyerId;
+  if (grant !== undefined) bill.jsapi = grant;
+  return bill;
 }

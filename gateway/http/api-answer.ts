@@ -1,5 +1,5 @@
 import { type ResultName, resultCode, resultStatus } from '../result-codes';
-import { responseWithBody } from './known-body';
+import { type Answer, answerWith } from './answer';
 
 /** Open CORS for the API: the order sign, not the origin, protects a bill. */
 export const CORS_HEADERS: Readonly<Record<string, string>> = { 'Access-Control-Allow-Origin': '*' };
@@ -21,31 +21,30 @@ export function refusal(result: Refusal['result'], detail: string, field?: strin
   return built;
 }
 
+// The headers of most JSON answers: one frozen object, so that the node bridge lays them out once.
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'Content-Type': 'application/json; charset=utf-8',
+  'Cache-Control': 'no-store',
+  ...CORS_HEADERS,
+});
+
 /** Answers JSON with CORS open and no caching unless `headers` says otherwise. */
-export function jsonResponse(body: unknown, status: number, headers: Record<string, string> = {}): Response {
-  return responseWithBody(JSON.stringify(body), {
-    status,
-    headers: {
-      'Content-Type': 'application/json; charset=utf-8',
-      'Cache-Control': 'no-store',
-      ...CORS_HEADERS,
-      ...headers,
-    },
-  });
+export function jsonAnswer(body: unknown, status: number, headers?: Record<string, string>): Answer {
+  return answerWith(JSON.stringify(body), status, headers === undefined ? JSON_HEADERS : { ...JSON_HEADERS, ...headers });
 }
 
 /** A result_code 0 answer carrying `fields` after the three common ones. */
-export function okAnswer(fields: Record<string, unknown>, headers?: Record<string, string>): Response {
-  return jsonResponse({ result_code: 0, result_msg: 'OK', err_detail: '', ...fields }, 200, headers);
+export function okAnswer(fields: Record<string, unknown>, headers?: Record<string, string>): Answer {
+  return jsonAnswer({ result_code: 0, result_msg: 'OK', err_detail: '', ...fields }, 200, headers);
 }
 
 /** The JSON answer for a refusal, with its `field` when it has one. */
-export function refusalAnswer(refused: Refusal): Response {
+export function refusalAnswer(refused: Refusal): Answer {
   const body: Record<string, unknown> = {
     result_code: resultCode(refused.result),
     result_msg: refused.result,
     err_detail: refused.detail,
   };
   if (refused.field !== undefined) body.field = refused.field;
-  return jsonResponse(body, refused.status ?? resultStatus(refused.result));
+  return jsonAnswer(body, refused.status ?? resultStatus(refused.result));
 }

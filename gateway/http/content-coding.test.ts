@@ -1,6 +1,8 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { type EncodedBody, chooseCoding, encodeBody, encodedResponse, matchesEtag } from './content-coding';
+import { toWebResponse } from './answer';
+import { type EncodedBody, chooseCoding, encodeBody, encodedAnswer, matchesEtag } from './content-coding';
+import { fromWebRequest } from './gateway-request';
 
 const TEXT = Buffer.from('function widget(){return "spay-button";}\n'.repeat(200));
 
@@ -68,7 +70,10 @@ describe('matchesEtag', () => {
   });
 });
 
-describe('encodedResponse', () => {
+describe('encodedAnswer', () => {
+  // Asked with a web Request and read as a web Response, as Gateway.handle does.
+  const encodedResponse = (request: Request, ...rest: [EncodedBody, string, Record<string, string>]) =>
+    toWebResponse(encodedAnswer(fromWebRequest(request), ...rest));
   const headers = { 'Cache-Control': 'no-cache', 'Access-Control-Allow-Origin': '*' };
 
   it('sends the preferred coding with its ETag, Vary and the given headers', async () => {

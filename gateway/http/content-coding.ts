@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
-import { responseWithBody } from './known-body';
+import { type Answer, answerWith } from './answer';
+import type { GatewayRequest } from './gateway-request';
 
 /** A content coding the gateway can send. */
 export type ContentCoding = 'br' | 'gzip' | 'identity';
@@ -84,13 +85,13 @@ export function matchesEtag(ifNoneMatch: string | null, etag: string): boolean {
  * The answer to `request` for `body`: the coding its Accept-Encoding prefers, with that coding's ETag, or 304 Not
  * Modified when If-None-Match already names it. `headers` go on both; Content-Type on the 200 only.
  */
-export function encodedResponse(request: Request, body: EncodedBody, contentType: string, headers: Record<string, string>): Response {
-  const coding = chooseCoding(request.headers.get('accept-encoding'), body);
+export function encodedAnswer(request: GatewayRequest, body: EncodedBody, contentType: string, headers: Record<string, string>): Answer {
+  const coding = chooseCoding(request.header('accept-encoding'), body);
   const variant = body[coding] ?? body.identity;
   const common: Record<string, string> = { ...headers, ETag: variant.etag };
   if (body.br !== undefined || body.gzip !== undefined) common.Vary = 'Accept-Encoding';
-  if (matchesEtag(request.headers.get('if-none-match'), variant.etag)) return new Response(null, { status: 304, headers: common });
+  if (matchesEtag(request.header('if-none-match'), variant.etag)) return answerWith(null, 304, common);
   const sent: Record<string, string> = { 'Content-Type': contentType, ...common };
   if (coding !== 'identity') sent['Content-Encoding'] = coding;
-  return responseWithBody(variant.bytes, { status: 200, headers: sent });
+  return answerWith(variant.bytes, 200, sent);
 }

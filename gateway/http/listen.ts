@@ -1,6 +1,9 @@
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Answer } from './answer';
+import type { GatewayRequest } from './gateway-request';
 import { type NodeBody, readNodeBody, sendWebResponse, toWebRequest } from './node-bridge';
+import { sendAnswer, toGatewayRequest } from './node-exchange';
 import { createTurnQueue } from './turn-queue';
 
 /** Where to listen: host (default 127.0.0.1), port (0 = a free one), a log for failures, and the request body limit. */
@@ -33,15 +36,30 @@ const REPEATS_PER_ACCEPTING_TURN = 2;
  * Serves a web handler (Request → Response) on node:http. Each request body is read in full (up to `maxBodyBytes`)
  * before the handler runs, so the handler's Request carries it as bytes.
  */
-export async function listen(
-  handle: (request: Request) => Response | Promise<Response>,
-  options: ListenOptions = {},
-): Promise<Listener> {
+export function listen(handle: (request: Request) => Response | Promise<Response>, options: ListenOptions = {}): Promise<Listener> {
+  return serveNode({ toRequest: toWebRequest, handle, send: sendWebResponse }, options);
+}
+
+/**
+ * Serves a GatewayRequest → Answer handler on node:http, as listen() serves a web one (same bodies, limits, turns
+ * and failures) but with no web Request or Response built per request.
+ */
+export function listenForAnswers(handle: (request: GatewayRequest) => Answer | Promise<Answer>, options: ListenOptions = {}): Promise<Listener> {
+  return serveNode({ toRequest: toGatewayRequest, handle, send: sendAnswer }, options);
+}
+
+/** How a server meets its handler: the request it makes from node:http, the handler, and how it writes the answer. */
+interface Exchange<Req, Res> {
+  toRequest(req: IncomingMessage, origin: string, body: NodeBody): Req;
+  handle(request: Req): Res | Promise<Res>;
+  send(answer: Res, res: ServerResponse): void | Promise<void>;
+}
+
+async function serveNode<Req, Res>(exchange: Exchange<Req, Res>, options: ListenOptions): Promise<Listener> {
   const { port = 0, host = '127.0.0.1', maxBodyBytes = 1024 * 1024 } = options;
   const log = options.log ?? ((line: string) => console.error(line));
   const turns = createTurnQueue(REPEATS_PER_ACCEPTING_TURN);
   let ownOrigin = '';
-
   const fail = (req: IncomingMessage, res: ServerResponse, error: unknown): void => {
     log(`error in ${req.method} ${(req.url ?? '').split('?')[0]}: ${(error as Error).message}`);
     if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
@@ -49,19 +67,20 @@ export async function listen(
   };
   const answer = async (req: IncomingMessage, res: ServerResponse, body: NodeBody): Promise<void> => {
     try {
-      // Host names the origin of the web Request; answers that must not trust it use a configured public URL.
+      // Host names the request's origin; answers that must not trust it use a configured public URL.
       const host = req.headers.host;
-      const request = toWebRequest(req, host === undefined ? ownOrigin : `http://${host}`, body);
+      const request = exchange.toRequest(req, host === undefined ? ownOrigin : `http://${host}`, body);
       // Past the limit, the answer waits for the drain (so that the client reads it) and is the connection's last.
       if (body.kind === 'too-large') res.shouldKeepAlive = false;
-      const response = await handle(request);
+      const response = await exchange.handle(request);
       if (body.kind === 'too-large' && !(await body.drained)) return;
-      await sendWebResponse(response, res);
+      // Only the web bridge's send is asynchronous; awaiting a plain value would cost a turn of the microtask queue.
+      const sent = exchange.send(response, res);
+      if (sent !== undefined) await sent;
     } catch (error) {
       fail(req, res, error);
     }
   };
-
   const served = new WeakSet<object>();
   const server = createServer((req, res) => {
     const repeat = served.has(req.socket);

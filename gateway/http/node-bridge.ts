@@ -12,6 +12,8 @@ export const DRAIN_BYTES = 1024 * 1024;
 export type NodeBody = { kind: 'none' } | { kind: 'read'; bytes: Buffer<ArrayBuffer> } | { kind: 'too-large'; limit: number; drained: Promise<boolean> };
 
 const NO_BODY: NodeBody = { kind: 'none' };
+// A body's read errors (a client gone mid-body) need a listener, and nothing else.
+const ignore = (): void => undefined;
 
 /**
  * Reads the body of `req` into one Buffer and calls `settle` once with it. Past `limit` bytes (or a declared
@@ -29,6 +31,8 @@ export function readNodeBody(req: IncomingMessage, limit: number, settle: (body:
   const overflow = (): void => {
     chunks = [];
     settle({ kind: 'too-large', limit, drained: new Promise((resolve) => (finishDrain = resolve)) });
+    // After 'end' this changes nothing; before it, the client is gone and there is no one to answer.
+    req.on('close', () => finishDrain?.(false));
   };
   req.on('data', (chunk: Buffer<ArrayBuffer>) => {
     total += chunk.length;
@@ -44,9 +48,7 @@ export function readNodeBody(req: IncomingMessage, limit: number, settle: (body:
     if (finishDrain !== undefined) finishDrain(true);
     else settle({ kind: 'read', bytes: chunks.length === 1 ? (chunks[0] as Buffer<ArrayBuffer>) : Buffer.concat(chunks, total) });
   });
-  // After 'end' this changes nothing; before it, the client is gone and there is no one to answer.
-  req.on('close', () => finishDrain?.(false));
-  req.on('error', () => undefined);
+  req.on('error', ignore);
   if (Number(req.headers['content-length']) > limit) overflow();
 }
 

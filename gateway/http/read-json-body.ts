@@ -1,11 +1,14 @@
 import { type Refusal, refusal } from './api-answer';
 import { isBodyTooLargeError } from './body-too-large-error';
+import type { GatewayRequest } from './gateway-request';
 
 /** The largest request body the gateway reads, in bytes. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
 const JSON_TYPES = ['application/json', 'text/plain'];
 const UTF8_CHARSETS = ['utf-8', 'utf8'];
+// One decoder for every body: decode() without { stream } starts afresh each call.
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The outcome of reading a JSON body: the parsed object, or why it was refused. */
 export type BodyResult = { ok: true; value: Record<string, unknown> } | { ok: false; refusal: Refusal };
@@ -19,12 +22,12 @@ const refuse = (detail: string, status: number): BodyResult => ({
  * Reads a JSON object body sent as application/json or text/plain (the widget uses text/plain to avoid
  * a CORS preflight). Stops reading past MAX_BODY_BYTES. Never throws.
  */
-export async function readJsonBody(request: Request, limit = MAX_BODY_BYTES): Promise<BodyResult> {
-  const typeError = checkContentType(request.headers.get('content-type'));
+export async function readJsonBody(request: GatewayRequest, limit = MAX_BODY_BYTES): Promise<BodyResult> {
+  const typeError = checkContentType(request.header('content-type'));
   if (typeError !== undefined) return refuse(typeError, 415);
   let bytes: Uint8Array | 'too-large';
   try {
-    bytes = await readLimited(request, limit);
+    bytes = await request.readBody(limit);
   } catch (error) {
     if (isBodyTooLargeError(error)) return refuse(`body must be at most ${limit} bytes`, 413);
     return refuse('body could not be read to its end', 400);
@@ -32,7 +35,7 @@ export async function readJsonBody(request: Request, limit = MAX_BODY_BYTES): Pr
   if (bytes === 'too-large') return refuse(`body must be at most ${limit} bytes`, 413);
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = UTF8.decode(bytes);
   } catch {
     return refuse('body must be UTF-8 text', 400);
   }
@@ -48,7 +51,21 @@ export async function readJsonBody(request: Request, limit = MAX_BODY_BYTES): Pr
   return { ok: true, value: value as Record<string, unknown> };
 }
 
+// The Content-Types that passed: clients send the same one or two, and parsing one each time costs more than the lookup.
+const ACCEPTED_TYPES = new Set<string>();
+const ACCEPTED_KEPT = 64;
+
 function checkContentType(header: string | null): string | undefined {
+  if (header !== null && ACCEPTED_TYPES.has(header)) return undefined;
+  const refused = refuseContentType(header);
+  if (refused === undefined && header !== null) {
+    if (ACCEPTED_TYPES.size >= ACCEPTED_KEPT) ACCEPTED_TYPES.clear();
+    ACCEPTED_TYPES.add(header);
+  }
+  return refused;
+}
+
+function refuseContentType(header: string | null): string | undefined {
   const rule = 'body Content-Type must be application/json or text/plain, in UTF-8';
   if (header === null) return `${rule} (got none)`;
   const [mediaType = '', ...params] = header.split(';').map((part) => part.trim().toLowerCase());
@@ -56,33 +73,4 @@ function checkContentType(header: string | null): string | undefined {
   const charset = params.find((param) => param.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
   if (charset !== undefined && !UTF8_CHARSETS.includes(charset)) return `${rule} (got ${JSON.stringify(header)})`;
   return undefined;
-}
-
-async function readLimited(request: Request, limit: number): Promise<Uint8Array | 'too-large'> {
-  if (request.body === null) return new Uint8Array(0);
-  const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) {
-    await request.body.cancel().catch(() => undefined);
-    return 'too-large';
-  }
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      return 'too-large';
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }

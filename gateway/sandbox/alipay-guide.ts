@@ -1,7 +1,9 @@
 import { cashierUrl } from '../bills/channel-answer';
 import type { GatewayContext } from '../context';
+import { type Answer, answerWith } from '../http/answer';
 import { escapeHtml } from '../http/escape-html';
-import { billNotFoundPage, formatYuan, pageResponse } from './html-page';
+import type { GatewayRequest } from '../http/gateway-request';
+import { billNotFoundPage, formatYuan, pageAnswer } from './html-page';
 
 const WECHAT_BROWSER = /MicroMessenger/i;
 
@@ -15,13 +17,13 @@ const POINTER = `<svg class="pointer" role="img" aria-label="点击右上角的 
  * GET /1/pay/jsbutton/alipay-guide/:id: WeChat's browser blocks Alipay, so inside WeChat this page tells
  * the buyer to open it in a browser; opened in a browser, the same URL carries on to the Alipay (ALI_WAP) cashier.
  */
-export function showAlipayGuide(context: GatewayContext, request: Request, id: string, base: string): Response {
+export function showAlipayGuide(context: GatewayContext, request: GatewayRequest, id: string, base: string): Answer {
   const bill = context.store.get(id);
   if (bill === undefined) return billNotFoundPage();
-  if (!WECHAT_BROWSER.test(request.headers.get('user-agent') ?? '')) {
-    return new Response(null, { status: 302, headers: { Location: cashierUrl(base, bill, 'ALI_WAP'), 'Cache-Control': 'no-store' } });
+  if (!WECHAT_BROWSER.test(request.header('user-agent') ?? '')) {
+    return answerWith(null, 302, { Location: cashierUrl(base, bill, 'ALI_WAP'), 'Cache-Control': 'no-store' });
   }
-  return pageResponse(
+  return pageAnswer(
     '请在浏览器中打开',
     `<div class="card guide">
 <div class="pointer-row">${POINTER}</div>

@@ -1,6 +1,7 @@
 import { type GatewayContext, publicPath } from '../context';
+import type { Answer } from '../http/answer';
 import { renderCashier } from './cashier-page';
-import { billNotFoundPage, pageResponse, seeOther } from './html-page';
+import { billNotFoundPage, pageAnswer, seeOther } from './html-page';
 import { renderIndex, INDEX_BILLS } from './index-page';
 import { renderResult } from './result-page';
 import { returnUrlWithResult } from './return-url';
@@ -10,14 +11,14 @@ import { abandonBill, payBill } from './settle';
 export type CashierAction = 'pay' | 'cancel' | 'fail';
 
 /** GET|POST /sandbox/cashier/:id and GET /sandbox/qr/:id: the cashier page (a phone scanning the QR lands here too). */
-export function showCashier(context: GatewayContext, id: string, base: string): Response {
+export function showCashier(context: GatewayContext, id: string, base: string): Answer {
   const bill = context.store.get(id);
   if (bill === undefined) return billNotFoundPage();
-  return pageResponse('沙箱收银台', renderCashier(bill, publicPath(base)));
+  return pageAnswer('沙箱收银台', renderCashier(bill, publicPath(base)));
 }
 
 /** POST /sandbox/cashier/:id/(pay|cancel|fail): settles the bill and sends the buyer on with a 303. */
-export function settleAtCashier(context: GatewayContext, id: string, action: CashierAction, base: string): Response {
+export function settleAtCashier(context: GatewayContext, id: string, action: CashierAction, base: string): Answer {
   const bill = context.store.get(id);
   if (bill === undefined) return billNotFoundPage();
   const resultPage = `${base}/sandbox/result/${encodeURIComponent(bill.id)}`;
@@ -30,13 +31,13 @@ export function settleAtCashier(context: GatewayContext, id: string, action: Cas
 }
 
 /** GET /sandbox/result/:id: the gateway's own result page. */
-export function showResult(context: GatewayContext, id: string, base: string): Response {
+export function showResult(context: GatewayContext, id: string, base: string): Answer {
   const bill = context.store.get(id);
   if (bill === undefined) return billNotFoundPage();
-  return pageResponse('支付结果', renderResult(bill, publicPath(base)));
+  return pageAnswer('支付结果', renderResult(bill, publicPath(base)));
 }
 
 /** GET /sandbox: the sandbox index. */
-export function showIndex(context: GatewayContext, base: string): Response {
-  return pageResponse('spay-button 沙箱', renderIndex(context.apps.values(), context.store.list(INDEX_BILLS), publicPath(base)), 200, true);
+export function showIndex(context: GatewayContext, base: string): Answer {
+  return pageAnswer('spay-button 沙箱', renderIndex(context.apps.values(), context.store.list(INDEX_BILLS), publicPath(base)), 200, true);
 }

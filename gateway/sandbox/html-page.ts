@@ -1,16 +1,16 @@
 import { escapeHtml } from '../http/escape-html';
 export { formatYuan } from '../../src/core/money';
-import { responseWithBody } from '../http/known-body';
+import { type Answer, answerWith } from '../http/answer';
 
 /** Headers for every sandbox page: no scripts at all, no framing, no caching, no referrer to the merchant. */
-export const SANDBOX_PAGE_HEADERS: Readonly<Record<string, string>> = {
+export const SANDBOX_PAGE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'Content-Type': 'text/html; charset=utf-8',
   'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action *; base-uri 'none'; frame-ancestors 'none'",
   'X-Frame-Options': 'DENY',
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'Cache-Control': 'no-store',
-};
+});
 
 const STYLE = `
 *{box-sizing:border-box}
@@ -55,18 +55,18 @@ ${body}
 `;
 }
 
-/** A sandbox HTML page as a Response with the sandbox headers. */
-export function pageResponse(title: string, body: string, status = 200, wide = false): Response {
-  return responseWithBody(renderPage(title, body, wide), { status, headers: SANDBOX_PAGE_HEADERS });
+/** A sandbox HTML page as an Answer with the sandbox headers. */
+export function pageAnswer(title: string, body: string, status = 200, wide = false): Answer {
+  return answerWith(renderPage(title, body, wide), status, SANDBOX_PAGE_HEADERS);
 }
 
 /** The sandbox's page for a bill id it does not know. */
-export function billNotFoundPage(): Response {
-  return pageResponse('找不到账单', '<div class="card"><h1>找不到账单</h1><p>这个账单不存在，或沙箱已重启（沙箱账单只保存在内存中）。</p></div>', 404);
+export function billNotFoundPage(): Answer {
+  return pageAnswer('找不到账单', '<div class="card"><h1>找不到账单</h1><p>这个账单不存在，或沙箱已重启（沙箱账单只保存在内存中）。</p></div>', 404);
 }
 
 /** A 303 redirect, as the channel sends the buyer on after a POST. */
-export function seeOther(location: string): Response {
-  return new Response(null, { status: 303, headers: { ...SANDBOX_PAGE_HEADERS, Location: location } });
+export function seeOther(location: string): Answer {
+  return answerWith(null, 303, { ...SANDBOX_PAGE_HEADERS, Location: location });
 }
 

@@ -1,6 +1,8 @@
 import { safeEqualHex } from '../../server-sign';
 import type { GatewayContext } from '../context';
+import type { Answer } from '../http/answer';
 import { okAnswer, refusal, refusalAnswer } from '../http/api-answer';
+import type { GatewayRequest } from '../http/gateway-request';
 import { readJsonBody } from '../http/read-json-body';
 import { abandonBill, payBill } from './settle';
 
@@ -12,7 +14,7 @@ const PACKAGE = /^prepay_id=([A-Za-z0-9]{1,64})$/;
  * WeixinJSBridge emulation. Checks pay_sign against the bill's grant, settles the bill like the cashier, and
  * answers the err_msg WeChat would give the page.
  */
-export async function payByJsapi(context: GatewayContext, request: Request): Promise<Response> {
+export async function payByJsapi(context: GatewayContext, request: GatewayRequest): Promise<Answer> {
   const body = await readJsonBody(request);
   if (!body.ok) return refusalAnswer(body.refusal);
   const { package: pkg, pay_sign: paySign, result } = body.value;

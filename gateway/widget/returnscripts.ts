@@ -1,6 +1,8 @@
 import type { GatewayContext } from '../context';
 import { CORS_HEADERS } from '../http/api-answer';
-import { BEST_BROTLI, FAST_BROTLI, encodeBody, encodedResponse } from '../http/content-coding';
+import { type Answer, answerWith } from '../http/answer';
+import { BEST_BROTLI, FAST_BROTLI, encodeBody, encodedAnswer } from '../http/content-coding';
+import type { GatewayRequest } from '../http/gateway-request';
 import { PLACEHOLDER_SCRIPT } from './placeholder';
 import { scriptSafeJson, widgetConfig } from './script-config';
 import { BUNDLE_FILE } from './widget-files';
@@ -10,7 +12,7 @@ import { BUNDLE_FILE } from './widget-files';
  * Built and compressed once per version of the bundle and config, and revalidated by ETag (no-cache), so that a
  * rebuild shows at once and an unchanged script costs a 304. Without a built bundle, a placeholder that says so.
  */
-export async function serveReturnScripts(context: GatewayContext, request: Request, appId: string, base: string): Promise<Response> {
+export async function serveReturnScripts(context: GatewayContext, request: GatewayRequest, appId: string, base: string): Promise<Answer> {
   const app = context.apps.get(appId);
   const config = scriptSafeJson(widgetConfig(appId, app, base));
   const bundle = await context.widget.read(BUNDLE_FILE);
@@ -22,7 +24,7 @@ export async function serveReturnScripts(context: GatewayContext, request: Reque
     const script = `(function(__SPAY_CONFIG__){\n${source}\n})(${config});\n`;
     return encodeBody(Buffer.from(script, 'utf8'), { compress: true, brotliQuality });
   });
-  return encodedResponse(request, body, 'application/javascript; charset=utf-8', {
+  return encodedAnswer(request, body, 'application/javascript; charset=utf-8', {
     'Cache-Control': 'no-cache',
     'X-Content-Type-Options': 'nosniff',
     ...CORS_HEADERS,
@@ -30,8 +32,11 @@ export async function serveReturnScripts(context: GatewayContext, request: Reque
 }
 
 /** GET /1/pay/jsbutton/config?appId=…: the same public config as JSON, for the ES module build. */
-export function serveConfig(context: GatewayContext, appId: string, base: string): Response {
-  return Response.json(widgetConfig(appId, context.apps.get(appId), base), {
-    headers: { 'Cache-Control': 'no-cache', ...CORS_HEADERS },
+export function serveConfig(context: GatewayContext, appId: string, base: string): Answer {
+  return answerWith(JSON.stringify(widgetConfig(appId, context.apps.get(appId), base)), 200, {
+    'Cache-Control': 'no-cache',
+    ...CORS_HEADERS,
+    // What Response.json sets.
+    'Content-Type': 'application/json',
   });
 }

@@ -1,7 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { CORS_HEADERS, refusal, refusalAnswer } from '../http/api-answer';
-import { type EncodedBody, encodeBody, encodedResponse } from '../http/content-coding';
+import type { Answer } from '../http/answer';
+import { type EncodedBody, encodeBody, encodedAnswer } from '../http/content-coding';
+import type { GatewayRequest } from '../http/gateway-request';
 
 /** The widget bundle's file name in the widget directory. */
 export const BUNDLE_FILE = 'spay-button.js';
@@ -123,26 +125,26 @@ function contentType(path: string): string {
  * GET /1/pay/jsbutton/assets/<name>: a file of `<widgetDir>/assets/`, plain names only, compressed when the client
  * accepts it, with an ETag, and cached for good (the build puts a hash of the content in each name).
  */
-export async function serveAsset(files: WidgetFiles, request: Request, name: string): Promise<Response> {
+export async function serveAsset(files: WidgetFiles, request: GatewayRequest, name: string): Promise<Answer> {
   if (!ASSET_NAME.test(name)) return notFound(`asset name must be letters, digits, ".", "_" or "-" (got ${JSON.stringify(name.slice(0, 64))})`);
   return serveFile(files, request, `assets/${name}`, 'public, max-age=31536000, immutable');
 }
 
 /** GET /1/pay/jsbutton/spay-button.js: the unwrapped bundle, for merchants who host it themselves; revalidated by ETag, as its name has no hash. */
-export async function serveBundle(files: WidgetFiles, request: Request): Promise<Response> {
+export async function serveBundle(files: WidgetFiles, request: GatewayRequest): Promise<Answer> {
   return serveFile(files, request, BUNDLE_FILE, 'no-cache');
 }
 
-async function serveFile(files: WidgetFiles, request: Request, path: string, cacheControl: string): Promise<Response> {
+async function serveFile(files: WidgetFiles, request: GatewayRequest, path: string, cacheControl: string): Promise<Answer> {
   const body = await files.encoded(path);
   if (body === undefined) return notFound('no such widget file; run npm run build');
-  return encodedResponse(request, body, contentType(path), {
+  return encodedAnswer(request, body, contentType(path), {
     'Cache-Control': cacheControl,
     'X-Content-Type-Options': 'nosniff',
     ...CORS_HEADERS,
   });
 }
 
-function notFound(detail: string): Response {
+function notFound(detail: string): Answer {
   return refusalAnswer(refusal('ROUTE_NOT_FOUND', detail, 'path'));
 }
