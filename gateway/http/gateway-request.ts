@@ -1,3 +1,5 @@
+import { readLimited } from './read-limited';
+
 /**
  * What a route reads of a request. The node server makes one straight from node:http (see node-exchange.ts), with
  * no web Request behind it; fromWebRequest makes one from a web Request, for callers of Gateway.handle.
@@ -47,24 +49,5 @@ async function readWebBody(request: Request, limit: number): Promise<Uint8Array 
     await request.body.cancel().catch(() => undefined);
     return 'too-large';
   }
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      return 'too-large';
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return (await readLimited(request.body, limit)) ?? 'too-large';
 }

@@ -1,3 +1,5 @@
+import { readLimited } from '../http/read-limited';
+
 /** What one delivery attempt gave: delivered or not, and a short description for the log. */
 export interface AttemptOutcome {
   delivered: boolean;
@@ -46,18 +48,6 @@ function describeFetchError(error: unknown): string {
 /** The response body as text when it fits in `limit` bytes, else undefined (and the rest is not read). */
 async function readStart(response: Response, limit: number): Promise<string | undefined> {
   if (response.body === null) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const bytes = await readLimited(response.body, limit);
+  return bytes === null ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
