@@ -47,6 +47,8 @@ async function buildLazyModule(entry: string, base: string): Promise<string> {
       target: 'es2022',
       minify: true,
       lib: { entry, formats: ['es'], fileName: () => `${base}.js` },
+      // Library mode leaves ES output unminified (for the merchant's bundler); these files go to browsers as they are.
+      rollupOptions: { output: { minify: true } },
     },
   });
   const hash = createHash('sha256').update(readFileSync(`${out}assets/${base}.js`)).digest('hex').slice(0, 10);
@@ -74,7 +76,7 @@ const outputs = (lazy: LazyFiles): Record<string, InlineConfig> => ({
       target: 'es2022',
       minify: false,
       lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'index.js' },
-      rollupOptions: { external: [/^preact(\/|$)/, 'qrcode'] },
+      rollupOptions: { external: [/^preact(\/|$)/, /^qrcode(\/|$)/] },
     },
   },
   'server-sign': {

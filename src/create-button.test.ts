@@ -386,6 +386,24 @@ describe('a QR channel', () => {
     expect(gateway.bills()).toHaveLength(1);
   }, 10_000);
 
+  it('opens at once for an instant QR channel, before the bill answers, and then draws the code', async () => {
+    const { button } = setup(['ali', 'wxmp']);
+    void button.click(dataWith({ instant_channel: 'wxmp' }));
+    // In the click's own task: the modal is there, drawing the code, while the bill is on its way.
+    expect(modal().getByText('正在生成二维码…')).toBeTruthy();
+    expect(modal().queryByRole('list')).toBeNull();
+    await modal().findByRole('img', { name: '支付二维码' });
+    expect(gateway.bills()).toEqual([expect.objectContaining({ channel: 'WX_NATIVE' })]);
+  });
+
+  it('opens nothing for an instant channel that leaves the page', async () => {
+    const { button, navigate } = setup(['ali', 'wxmp']);
+    const outcome = button.click(dataWith({ instant_channel: 'ali' }));
+    expect(hosts()).toHaveLength(0);
+    await expect(outcome).resolves.toMatchObject({ status: 'redirected', channel: 'ALI_WEB' });
+    expect(navigate).toHaveBeenCalledTimes(1);
+  });
+
   it('stops polling when the buyer closes the QR code', async () => {
     const { button } = setup(['ali', 'wxmp']);
     const outcome = button.click(VALID_DATA);

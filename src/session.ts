@@ -67,9 +67,11 @@ export class PaySession implements PayRun {
     if (!openid.ok) return this.fail(openid.error, false);
     const { config } = this.deps;
     this.deps.debug(`channel ${channel.key} → ${channel.rest}`);
-    if (this.#mounted) this.show({ view: 'picking', busy: channel });
     // The next steps and the QR encoder load while the bill is created, so they add no waiting.
     const encoder = QR_CHANNELS.includes(channel.rest) ? loadQrEncoder(config.assetBase) : null;
+    if (this.#mounted) this.show({ view: 'picking', busy: channel });
+    // A QR bill always ends in the modal: open it now, so that its first render is not on the way to the QR.
+    else if (encoder) this.show({ view: 'qr', channel, matrix: null });
     encoder?.catch(() => {});
     const steps = loadPaySteps(config.assetBase);
     const reply = sendBill(config.apiBase, this.#billRequest(channel), this.#abort.signal);

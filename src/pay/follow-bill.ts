@@ -76,9 +76,12 @@ function leave(run: PayRun, channel: UsableChannel, bill: BillAnswer, result: Ch
 }
 
 async function showQr(run: PayRun, channel: UsableChannel, bill: BillAnswer, encoder: QrEncoder): Promise<void> {
-  run.show({ view: 'qr', channel, matrix: null });
   try {
-    const { encodeQr } = await encoder;
+    // An encoder that has already loaded wins the race (its reaction is queued first): the QR is then
+    // drawn in this task, with no "loading" render before it.
+    const ready = await Promise.race([encoder, null]);
+    if (!ready) run.show({ view: 'qr', channel, matrix: null });
+    const { encodeQr } = ready ?? (await encoder);
     if (run.closed) return;
     run.show({ view: 'qr', channel, matrix: encodeQr(bill.code_url as string) });
   } catch {

@@ -1,4 +1,4 @@
-import { create } from 'qrcode';
+import { create } from 'qrcode/lib/core/qrcode';
 
 /** A QR code as a square of dark modules, and an SVG path drawing them (crisp at any pixel ratio). */
 export interface QrMatrix {
