@@ -76,9 +76,11 @@ export class PaySession implements PayRun {
     const steps = loadPaySteps(config.assetBase);
     const reply = sendBill(config.apiBase, this.#billRequest(channel), this.#abort.signal);
     const loaded = await steps.catch(() => null);
+    if (this.closed) return;
+    // Said at once rather than after the bill answers; a retry finds the same bill, so none is lost.
+    if (!loaded) return this.fail(spayError('NETWORK', 'the payment steps could not be loaded from the payment gateway'), true);
     const answer = await reply;
     if (this.closed) return;
-    if (!loaded) return this.fail(spayError('NETWORK', 'the payment steps could not be loaded from the payment gateway'), true);
     return loaded.followBill(this, channel, answer, encoder);
   }
 
