@@ -52,11 +52,17 @@ export function readNodeBody(req: IncomingMessage, limit: number, settle: (body:
   if (Number(req.headers['content-length']) > limit) overflow();
 }
 
+/**
+ * The URL a request target names at `origin`. A path is joined rather than resolved, so that one like //host or
+ * /\host cannot name another origin; anything else (an absolute URL, `*`) is resolved against the origin.
+ */
+export function requestUrl(origin: string, target: string): string {
+  return target.startsWith('/') ? origin + target : new URL(target, origin).href;
+}
+
 /** The web Request for `req` and its body as read; a too-large body is one that fails with BodyTooLargeError when read. */
 export function toWebRequest(req: IncomingMessage, origin: string, body: NodeBody): Request {
-  const path = req.url ?? '/';
-  // Joined rather than resolved, so that a path like //host or /\host cannot name another origin.
-  const url = path.startsWith('/') ? origin + path : new URL(path, origin).href;
+  const url = requestUrl(origin, req.url ?? '/');
   const init: RequestInit & { duplex?: 'half' } = { method: req.method ?? 'GET', headers: req.headers as Record<string, string> };
   if (body.kind === 'read') {
     init.body = body.bytes;

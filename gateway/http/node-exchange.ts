@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Answer } from './answer';
 import { BodyTooLargeError } from './body-too-large-error';
 import type { GatewayRequest } from './gateway-request';
-import type { NodeBody } from './node-bridge';
+import { type NodeBody, requestUrl } from './node-bridge';
 
 // An origin whose host can only be a name, IPv4 address or port: the URL parser reads it the same whatever path follows.
 const PLAIN_ORIGIN = /^http:\/\/[A-Za-z0-9.-]+(?::[0-9]+)?$/;
@@ -24,8 +24,7 @@ export function toGatewayRequest(req: IncomingMessage, origin: string, body: Nod
   const query = target.indexOf('?');
   const rawPath = query === -1 ? target : target.slice(0, query);
   if (PLAIN_ORIGIN.test(origin) && PLAIN_PATH.test(rawPath)) return new NodeRequest(req, method, body, origin + target, rawPath, originOf(origin));
-  // Joined rather than resolved, as toWebRequest does, so that a path like //host or /\host cannot name another origin.
-  const url = target.startsWith('/') ? new URL(origin + target) : new URL(target, origin);
+  const url = new URL(requestUrl(origin, target));
   if (url.username !== '' || url.password !== '') {
     throw new TypeError(`Request cannot be constructed from a URL that includes credentials: ${url.href}`);
   }
