@@ -1,5 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
-import { type BillRequest, createBill, getBillStatus } from './gateway-client';
+import { type BillRequest, sendBill } from './gateway-call';
+import { type BillAnswer, getBillStatus, readReply } from './gateway-client';
+
+// The bill as the session gets it: sent by the script-tag bundle, its answer read by the pay steps.
+const createBill = async (apiBase: string, body: BillRequest, signal?: AbortSignal) => readReply<BillAnswer>(await sendBill(apiBase, body, signal));
 
 const API = 'https://pay.example.com/1/pay/jsbutton';
 const REQUEST: BillRequest = {

@@ -1,8 +1,6 @@
 import type { RestChannel } from './core/channels';
 import { type Checked, type ErrorCode, fail, ok } from './core/errors';
-import { type BillRequest, callGateway, type GatewayReply, sendBill } from './gateway-call';
-
-export type { BillRequest } from './gateway-call';
+import { callGateway, type GatewayReply } from './gateway-call';
 
 /** What the gateway answers for a bill: one of the channel-specific shapes. */
 export interface BillAnswer {
@@ -36,11 +34,6 @@ const RESULT_CODES: Record<string, ErrorCode> = {
   PARAM_INVALID: 'PARAM_INVALID',
   SIGN_INVALID: 'SIGN_INVALID',
 };
-
-/** Creates (or finds again) the bill and reads the answer. */
-export async function createBill(apiBase: string, body: BillRequest, signal?: AbortSignal): Promise<Checked<BillAnswer>> {
-  return readReply<BillAnswer>(await sendBill(apiBase, body, signal));
-}
 
 /** Reads a bill's payment state. */
 export async function getBillStatus(apiBase: string, id: string, signal?: AbortSignal): Promise<Checked<BillStatus>> {
