@@ -2,7 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 // Two projects: the widget's modules run in a DOM (jsdom), everything server-side in plain Node.
 export default defineConfig({
-  esbuild: false,
   // As the ES module build sets them: lazily loaded modules come through the bundler, not from the gateway.
   define: { __SCRIPT_TAG__: 'false', __QR_FILE__: '""', __PAY_FILE__: '""' },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },

@@ -1,4 +1,5 @@
 import jsQR from 'jsqr';
+import { create } from 'qrcode/lib/core/qrcode';
 import { describe, expect, it } from 'vitest';
 import { encodeQr, type QrMatrix } from './qr-matrix';
 
@@ -43,6 +44,14 @@ describe('encodeQr', () => {
     ['a long url', `https://pay.example.com/x?${'a=1&'.repeat(60)}`],
   ])('draws %s so that a scanner reads it back', (_, text) => {
     expect(scan(encodeQr(text))).toBe(text);
+  });
+
+  it('draws exactly the symbol the qrcode package makes of the text as bytes, mask search included', () => {
+    for (const text of ['weixin://wxpay/bizpayurl?pr=8ZQpZmAzz', '微信支付 ¥12.30 🧧', 'x'.repeat(500)]) {
+      const { modules } = create([{ data: text, mode: 'byte' }], { errorCorrectionLevel: 'M' });
+      const grid = modulesOf(encodeQr(text));
+      expect(grid.flat().map(Number)).toEqual(Array.from(modules.data));
+    }
   });
 
   it('is a square of 21 + 4n modules', () => {
