@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build, type InlineConfig } from 'vite';
+import { COMPILE_HINT } from '../src/compile-hint';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { version } = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { version: string };
@@ -48,7 +49,7 @@ async function buildLazyModule(entry: string, base: string): Promise<string> {
       minify: true,
       lib: { entry, formats: ['es'], fileName: () => `${base}.js` },
       // Library mode leaves ES output unminified (for the merchant's bundler); these files go to browsers as they are.
-      rollupOptions: { output: { minify: true } },
+      rollupOptions: { output: { minify: true, postBanner: COMPILE_HINT } },
     },
   });
   const hash = createHash('sha256').update(readFileSync(`${out}assets/${base}.js`)).digest('hex').slice(0, 10);
@@ -66,6 +67,8 @@ const outputs = (lazy: LazyFiles): Record<string, InlineConfig> => ({
       target: 'es2022',
       minify: true,
       lib: { entry: 'src/global.ts', formats: ['iife'], name: 'SpayButton', fileName: () => 'spay-button.js' },
+      // For pages that load this file as it is; returnscripts puts the hint before its own wrapper.
+      rollupOptions: { output: { postBanner: COMPILE_HINT } },
     },
   },
   'ES module': {

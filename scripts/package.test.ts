@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { DEMO_APP } from '../gateway/apps';
+import { COMPILE_HINT } from '../src/compile-hint';
 
 // What a merchant installs from npm and what the gateway serves: checked on the build that
 // `npm test` makes before the unit tests run.
@@ -55,6 +56,12 @@ describe.runIf(built)('the script-tag bundle', () => {
   it(`stays within its gzip budget of ${SCRIPT_TAG_GZIP_BUDGET} bytes`, () => {
     const gzip = gzipSync(bundle, { level: 9 }).length;
     expect(gzip).toBeLessThanOrEqual(SCRIPT_TAG_GZIP_BUDGET);
+  });
+
+  it('starts, as each lazily loaded file does, with the compile hint', () => {
+    const lazy = readdirSync(`${root}dist/assets`).map((name) => readFileSync(`${root}dist/assets/${name}`, 'utf8'));
+    expect(lazy).toHaveLength(2);
+    for (const text of [bundle.toString('utf8'), ...lazy]) expect(text.startsWith(`${COMPILE_HINT}\n`)).toBe(true);
   });
 
   it('holds no secret-looking string', () => {

@@ -1,3 +1,4 @@
+import { COMPILE_HINT } from '../../src/compile-hint';
 import type { GatewayContext } from '../context';
 import { CORS_HEADERS } from '../http/api-answer';
 import { type Answer, answerWith } from '../http/answer';
@@ -8,7 +9,8 @@ import { scriptSafeJson, widgetConfig } from './script-config';
 import { BUNDLE_FILE } from './widget-files';
 
 /**
- * GET /1/pay/jsbutton/returnscripts?appId=…: the widget bundle wrapped with the app's public config, in one script.
+ * GET /1/pay/jsbutton/returnscripts?appId=…: the widget bundle wrapped with the app's public config, in one script,
+ * after V8's compile hint (see COMPILE_HINT).
  * Built and compressed once per version of the bundle and config, and revalidated by ETag (no-cache), so that a
  * rebuild shows at once and an unchanged script costs a 304. Without a built bundle, a placeholder that says so.
  */
@@ -21,7 +23,7 @@ export async function serveReturnScripts(context: GatewayContext, request: Gatew
   const brotliQuality = app !== undefined && context.publicUrl !== undefined ? BEST_BROTLI : FAST_BROTLI;
   const body = await context.widget.derived(`returnscripts ${bundle?.stamp ?? 'placeholder'} ${config}`, () => {
     const source = bundle === undefined ? PLACEHOLDER_SCRIPT : bundle.bytes.toString('utf8');
-    const script = `(function(__SPAY_CONFIG__){\n${source}\n})(${config});\n`;
+    const script = `${COMPILE_HINT}\n(function(__SPAY_CONFIG__){\n${source}\n})(${config});\n`;
     return encodeBody(Buffer.from(script, 'utf8'), { compress: true, brotliQuality });
   });
   return encodedAnswer(request, body, 'application/javascript; charset=utf-8', {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMPILE_HINT } from '../../src/compile-hint';
 import type { RunningGateway } from '../server';
 import { ALI_APP, FULL_APP, fakeWidgetDir, testServer } from '../testing/fixtures';
 import { type RawAnswer, rawRequest } from '../testing/raw-request';
@@ -57,7 +58,7 @@ describe('GET /1/pay/jsbutton/returnscripts', () => {
       assetBase: `${server.url}/1/pay/jsbutton/assets/`,
       sandbox: true,
     };
-    expect(text).toBe(`(function(__SPAY_CONFIG__){\nglobalThis.seenConfig = __SPAY_CONFIG__;\n})(${JSON.stringify(config)});\n`);
+    expect(text).toBe(`${COMPILE_HINT}\n(function(__SPAY_CONFIG__){\nglobalThis.seenConfig = __SPAY_CONFIG__;\n})(${JSON.stringify(config)});\n`);
     expect(runScript(text).sandbox.seenConfig).toEqual(config);
   });
 
