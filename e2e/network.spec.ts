@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { startDemo } from '../demo/server';
 import { dialog, expect, signedOrder, test } from './support/stack';
 
 const PAY_STEPS = /\/1\/pay\/jsbutton\/assets\/spay-pay\.[0-9a-f]+\.js$/;
@@ -61,4 +62,25 @@ test('payment steps that cannot be loaded end in an error with retry; the retry 
   await dialog(page).getByRole('button', { name: '重试' }).click();
   await expect(page).toHaveURL(/\/sandbox\/cashier\//);
   expect(demo.gateway.gateway.store.list(10)).toHaveLength(1);
+});
+
+/** The same stack, with the gateway's request log kept: what reached the gateway, not what the page asked its cache for. */
+const loggedTest = test.extend<{ gatewayLog: string[] }>({
+  gatewayLog: async ({}, use) => use([]),
+  demo: async ({ gatewayLog }, use) => {
+    const demo = await startDemo({ webhookBackoffMs: 50, log: (line) => gatewayLog.push(line) });
+    await use(demo);
+    await demo.close();
+  },
+});
+
+loggedTest("a buyer's next page runs the script from the browser's cache, with no request to the gateway", async ({ page, fixtures, gatewayLog }) => {
+  const scriptRequests = () => gatewayLog.filter((line) => line.includes('/returnscripts')).map((line) => line.replace(/ \d+ms$/, ''));
+  await page.goto(await fixtures.url('shop', { order: signedOrder() }));
+  await expect.poll(scriptRequests).toEqual(['GET /1/pay/jsbutton/returnscripts 200']);
+  // Another page of the same shop, a moment later.
+  await page.goto(await fixtures.url('shop', { order: signedOrder() }));
+  await page.locator('#pay').click();
+  await expect(dialog(page)).toBeVisible();
+  expect(scriptRequests()).toEqual(['GET /1/pay/jsbutton/returnscripts 200']);
 });

@@ -6,13 +6,13 @@ import { BEST_BROTLI, FAST_BROTLI, encodeBody, encodedAnswer } from '../http/con
 import type { GatewayRequest } from '../http/gateway-request';
 import { PLACEHOLDER_SCRIPT } from './placeholder';
 import { scriptSafeJson, widgetConfig } from './script-config';
-import { BUNDLE_FILE } from './widget-files';
+import { BUNDLE_FILE, SCRIPT_CACHE_CONTROL } from './widget-files';
 
 /**
  * GET /1/pay/jsbutton/returnscripts?appId=…: the widget bundle wrapped with the app's public config, in one script,
  * after V8's compile hint (see COMPILE_HINT).
- * Built and compressed once per version of the bundle and config, and revalidated by ETag (no-cache), so that a
- * rebuild shows at once and an unchanged script costs a 304. Without a built bundle, a placeholder that says so.
+ * Built and compressed once per version of the bundle and config, cached briefly and then revalidated by ETag
+ * (SCRIPT_CACHE_CONTROL). Without a built bundle, a placeholder that says so.
  */
 export async function serveReturnScripts(context: GatewayContext, request: GatewayRequest, appId: string, base: string): Promise<Answer> {
   const app = context.apps.get(appId);
@@ -27,7 +27,8 @@ export async function serveReturnScripts(context: GatewayContext, request: Gatew
     return encodeBody(Buffer.from(script, 'utf8'), { compress: true, brotliQuality });
   });
   return encodedAnswer(request, body, 'application/javascript; charset=utf-8', {
-    'Cache-Control': 'no-cache',
+    // The placeholder must give way to the widget as soon as it is built.
+    'Cache-Control': bundle === undefined ? 'no-cache' : SCRIPT_CACHE_CONTROL,
     'X-Content-Type-Options': 'nosniff',
     ...CORS_HEADERS,
   });
@@ -36,7 +37,7 @@ export async function serveReturnScripts(context: GatewayContext, request: Gatew
 /** GET /1/pay/jsbutton/config?appId=…: the same public config as JSON, for the ES module build. */
 export function serveConfig(context: GatewayContext, appId: string, base: string): Answer {
   return answerWith(JSON.stringify(widgetConfig(appId, context.apps.get(appId), base)), 200, {
-    'Cache-Control': 'no-cache',
+    'Cache-Control': SCRIPT_CACHE_CONTROL,
     ...CORS_HEADERS,
     // What Response.json sets.
     'Content-Type': 'application/json',

@@ -130,9 +130,17 @@ export async function serveAsset(files: WidgetFiles, request: GatewayRequest, na
   return serveFile(files, request, `assets/${name}`, 'public, max-age=31536000, immutable');
 }
 
-/** GET /1/pay/jsbutton/spay-button.js: the unwrapped bundle, for merchants who host it themselves; revalidated by ETag, as its name has no hash. */
+/**
+ * For what pages load by a fixed name (the script, the app's config): fresh for five minutes, so a buyer's next
+ * page waits for no round trip; then for a day the cached copy is used at once while the browser fetches a fresh
+ * one behind it (by ETag, mostly a 304). A new build or a changed app reaches pages within five minutes, or one
+ * page view later after a pause. The files the script loads are kept a day after a deploy for this; see README.
+ */
+export const SCRIPT_CACHE_CONTROL = 'public, max-age=300, stale-while-revalidate=86400';
+
+/** GET /1/pay/jsbutton/spay-button.js: the unwrapped bundle, for merchants who host it themselves. */
 export async function serveBundle(files: WidgetFiles, request: GatewayRequest): Promise<Answer> {
-  return serveFile(files, request, BUNDLE_FILE, 'no-cache');
+  return serveFile(files, request, BUNDLE_FILE, SCRIPT_CACHE_CONTROL);
 }
 
 async function serveFile(files: WidgetFiles, request: GatewayRequest, path: string, cacheControl: string): Promise<Answer> {

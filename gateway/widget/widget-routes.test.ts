@@ -7,6 +7,7 @@ import { COMPILE_HINT } from '../../src/compile-hint';
 import type { RunningGateway } from '../server';
 import { ALI_APP, FULL_APP, fakeWidgetDir, testServer } from '../testing/fixtures';
 import { type RawAnswer, rawRequest } from '../testing/raw-request';
+import { SCRIPT_CACHE_CONTROL } from './widget-files';
 
 const widget = fakeWidgetDir('globalThis.seenConfig = __SPAY_CONFIG__;');
 const missing = fakeWidgetDir();
@@ -49,7 +50,7 @@ describe('GET /1/pay/jsbutton/returnscripts', () => {
     const response = await script(server.url, FULL_APP.appId);
     const text = await response.text();
     expect(response.headers.get('content-type')).toBe('application/javascript; charset=utf-8');
-    expect(response.headers.get('cache-control')).toBe('no-cache');
+    expect(response.headers.get('cache-control')).toBe(SCRIPT_CACHE_CONTROL);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     const config = {
       appId: FULL_APP.appId,
@@ -87,7 +88,10 @@ describe('GET /1/pay/jsbutton/returnscripts', () => {
   });
 
   it('serves a placeholder that reports an unbuilt widget when the bundle is missing', async () => {
-    const text = await (await script(unbuilt.url, FULL_APP.appId)).text();
+    const response = await script(unbuilt.url, FULL_APP.appId);
+    // Not kept by the browser: the widget replaces it as soon as it is built.
+    expect(response.headers.get('cache-control')).toBe('no-cache');
+    const text = await response.text();
     const { sandbox, events } = runScript(text);
     expect(events).toEqual(['beecloud:onready']);
     const BC = sandbox.BC as { click(data: unknown, event: unknown): void; err: (error: unknown) => void };
@@ -145,6 +149,7 @@ describe('GET /1/pay/jsbutton/config', () => {
     const response = await fetch(`${server.url}/1/pay/jsbutton/config?appId=${encodeURIComponent(ALI_APP.appId)}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('cache-control')).toBe(SCRIPT_CACHE_CONTROL);
     const text = await response.text();
     expect(JSON.parse(text)).toEqual({
       appId: ALI_APP.appId,
@@ -207,7 +212,7 @@ describe('compression and revalidation of widget files', () => {
     if (coding !== undefined) expect(answer.bytes.byteLength).toBeLessThan(plain.bytes.byteLength / 4);
     expect(answer.headers).toMatchObject({
       'content-type': 'application/javascript; charset=utf-8',
-      'cache-control': 'no-cache',
+      'cache-control': SCRIPT_CACHE_CONTROL,
       'access-control-allow-origin': '*',
       'x-content-type-options': 'nosniff',
       vary: 'Accept-Encoding',
@@ -221,7 +226,7 @@ describe('compression and revalidation of widget files', () => {
     const again = await ask(scriptUrl(), { 'Accept-Encoding': 'br', 'If-None-Match': etag });
     expect(again.status).toBe(304);
     expect(again.bytes.byteLength).toBe(0);
-    expect(again.headers).toMatchObject({ etag, 'cache-control': 'no-cache', 'access-control-allow-origin': '*', vary: 'Accept-Encoding' });
+    expect(again.headers).toMatchObject({ etag, 'cache-control': SCRIPT_CACHE_CONTROL, 'access-control-allow-origin': '*', vary: 'Accept-Encoding' });
     expect((await ask(scriptUrl(), { 'Accept-Encoding': 'br', 'If-None-Match': `W/${etag}` })).status).toBe(304);
     expect((await ask(scriptUrl(), { 'Accept-Encoding': 'br', 'If-None-Match': '"something-else"' })).status).toBe(200);
     const otherApp = await ask(scriptUrl(ALI_APP.appId), { 'Accept-Encoding': 'br', 'If-None-Match': etag });
@@ -278,7 +283,7 @@ describe('compression and revalidation of widget files', () => {
 
   it('serves the unwrapped bundle compressed, revalidated by ETag', async () => {
     const answer = await ask(`${gateway.url}/1/pay/jsbutton/spay-button.js`, { 'Accept-Encoding': 'gzip' });
-    expect(answer.headers).toMatchObject({ 'content-encoding': 'gzip', 'cache-control': 'no-cache', vary: 'Accept-Encoding' });
+    expect(answer.headers).toMatchObject({ 'content-encoding': 'gzip', 'cache-control': SCRIPT_CACHE_CONTROL, vary: 'Accept-Encoding' });
     expect(decoded(answer)).toBe(BIG_BUNDLE);
     const again = await ask(`${gateway.url}/1/pay/jsbutton/spay-button.js`, { 'Accept-Encoding': 'gzip', 'If-None-Match': answer.headers.etag as string });
     expect(again.status).toBe(304);
