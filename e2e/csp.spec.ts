@@ -1,5 +1,6 @@
 import { dialog, expect, signedOrder, test, watchCsp } from './support/stack';
 import { pagePolicy as strictPolicy } from '../demo/merchant';
+import { ANDROID } from './support/devices';
 import { decodeQr } from './support/qr';
 
 test('under a strict CSP the picker, the QR module and the channel form work with no violation', async ({ page, context, fixtures }) => {
@@ -22,4 +23,21 @@ test('under a strict CSP the picker, the QR module and the channel form work wit
   // A form-action violation would block the channel form, and the page would stay where it is.
   await dialog(second).getByRole('button', { name: '银联' }).click();
   await expect(second).toHaveURL(/\/sandbox\/cashier\//);
+});
+
+test.describe('on a phone, under a policy that allows no data: images', () => {
+  test.use(ANDROID);
+
+  test('the QR code falls back from the saved-image PNG to the SVG, and still reads', async ({ page, fixtures }) => {
+    const violations = await watchCsp(page);
+    const noDataImages = (gatewayUrl: string) => strictPolicy(gatewayUrl).replace("img-src 'self' data:", "img-src 'self'");
+    await page.goto(await fixtures.url('shop', { order: { ...signedOrder(), instant_channel: 'wxmp' } }, noDataImages));
+    await page.locator('#pay').tap();
+    const code = dialog(page).getByRole('img', { name: '支付二维码' });
+    await expect(code).toBeVisible();
+    await expect.poll(() => code.evaluate((element) => element.tagName.toLowerCase())).toBe('svg');
+    expect(await decodeQr(code)).toContain('/sandbox/qr/');
+    // The one refusal is the PNG's; nothing else the widget does needs more than the policy allows.
+    expect(await violations()).toEqual(['img-src data']);
+  });
 });

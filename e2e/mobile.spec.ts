@@ -1,4 +1,7 @@
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
 import { ANDROID, IPHONE } from './support/devices';
+import { decodeQr } from './support/qr';
 import { dialog, expect, test } from './support/stack';
 
 test.describe('on an iPhone', () => {
@@ -60,6 +63,32 @@ test.describe('on an Android phone', () => {
     await dialog(page).getByRole('button', { name: '微信扫码' }).tap();
     await expect(dialog(page).getByRole('img', { name: '支付二维码' })).toBeVisible();
     await expect(dialog(page).getByText('请长按保存二维码，或用另一台设备的微信扫一扫')).toBeVisible();
+  });
+
+  test('the WeChat QR is an image the buyer can save, crisp on the screen, that a scanner reads from the saved file', async ({ page, demo }) => {
+    await page.goto(demo.merchantUrl);
+    await page.getByRole('button', { name: '立即购买' }).tap();
+    await dialog(page).getByRole('button', { name: '微信扫码' }).tap();
+    const code = dialog(page).getByRole('img', { name: '支付二维码' });
+    await expect(code).toBeVisible();
+    // A long press saves an <img>; it offers nothing for an SVG drawn in the page.
+    expect(await code.evaluate((element) => element.tagName)).toBe('IMG');
+    const src = (await code.getAttribute('src')) as string;
+    expect(src).toMatch(/^data:image\/png;base64,/);
+    const saved = PNG.sync.read(Buffer.from(src.slice(src.indexOf(',') + 1), 'base64'));
+    expect(saved.width).toBeGreaterThanOrEqual(300);
+    const fromAlbum = jsQR(new Uint8ClampedArray(saved.data.buffer, saved.data.byteOffset, saved.data.length), saved.width, saved.height);
+    expect(fromAlbum?.data).toMatch(new RegExp(`^${demo.gatewayUrl}/sandbox/qr/`));
+    // On the screen (3 device pixels per CSS pixel here) it stays pure black and white, and reads.
+    const shot = PNG.sync.read(await code.screenshot({ scale: 'device' }));
+    expect(shot.width).toBeGreaterThanOrEqual(660);
+    let grey = 0;
+    for (let index = 0; index < shot.data.length; index += 4) {
+      const value = shot.data[index] as number;
+      if (value !== 0 && value !== 255) grey++;
+    }
+    expect(grey).toBe(0);
+    expect(await decodeQr(code)).toBe(fromAlbum?.data);
   });
 });
 

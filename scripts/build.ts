@@ -100,7 +100,7 @@ const outputs = (lazy: LazyFiles): Record<string, InlineConfig> => ({
 
 rmSync(out, { recursive: true, force: true });
 try {
-  const lazy = { qr: await buildLazyModule('src/qr/qr-matrix.ts', 'spay-qr'), pay: await buildLazyModule('src/pay/follow-bill.ts', 'spay-pay') };
+  const lazy = { qr: await buildLazyModule('src/qr/index.ts', 'spay-qr'), pay: await buildLazyModule('src/pay/follow-bill.ts', 'spay-pay') };
   console.log(`built lazy modules (${lazy.qr}, ${lazy.pay})`);
   for (const [name, config] of Object.entries(outputs(lazy))) {
     await build(config);

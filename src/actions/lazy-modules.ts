@@ -1,11 +1,9 @@
-import type { QrMatrix } from '../qr/qr-matrix';
-
 declare const __SCRIPT_TAG__: boolean;
 /** The lazily loaded files' names, with their content hashes, set by the build. */
 declare const __QR_FILE__: string;
 declare const __PAY_FILE__: string;
 
-type Encoder = { encodeQr(text: string): QrMatrix };
+type Encoder = typeof import('../qr/index');
 type PaySteps = typeof import('../pay/follow-bill');
 
 /** Loads a module once; a failed load is forgotten, so a retry fetches it again. */
@@ -25,7 +23,7 @@ function once<T>(load: (assetBase: string) => Promise<T>): (assetBase: string) =
 
 /** The QR encoder, for QR bills only. */
 export const loadQrEncoder = once(
-  (assetBase): Promise<Encoder> => (__SCRIPT_TAG__ ? import(/* @vite-ignore */ `${assetBase}${__QR_FILE__}`) : import('../qr/qr-matrix')),
+  (assetBase): Promise<Encoder> => (__SCRIPT_TAG__ ? import(/* @vite-ignore */ `${assetBase}${__QR_FILE__}`) : import('../qr/index')),
 );
 
 /** Everything after the bill request: reading the answer, then form, redirect, QR wait or WeChat. */

@@ -10,7 +10,6 @@ import type { UsableChannel } from '../core/resolve-channels';
 import type { Order } from '../core/validate';
 import type { GatewayReply } from '../gateway-call';
 import { type BillAnswer, readReply } from '../gateway-client';
-import type { QrMatrix } from '../qr/qr-matrix';
 import type { SessionDeps } from '../session';
 import type { ViewState } from '../ui/state';
 import type { ClickEvent, ClickOutcome } from '../types';
@@ -36,7 +35,7 @@ export interface PayRun {
   unmount(): void;
 }
 
-export type QrEncoder = Promise<{ encodeQr(text: string): QrMatrix }>;
+export type QrEncoder = Promise<typeof import('../qr/index')>;
 
 const RETRYABLE = new Set(['NETWORK', 'GATEWAY']);
 const RETURN_DELAY_MS = 1200;
@@ -81,9 +80,11 @@ async function showQr(run: PayRun, channel: UsableChannel, bill: BillAnswer, enc
     // drawn in this task, with no "loading" render before it.
     const ready = await Promise.race([encoder, null]);
     if (!ready) run.show({ view: 'qr', channel, matrix: null });
-    const { encodeQr } = ready ?? (await encoder);
+    const { encodeQr, qrImage } = ready ?? (await encoder);
     if (run.closed) return;
-    run.show({ view: 'qr', channel, matrix: encodeQr(bill.code_url as string) });
+    const matrix = encodeQr(bill.code_url as string);
+    // On a phone the buyer saves the code to scan it from WeChat's album: that takes an image.
+    run.show({ view: 'qr', channel, matrix, image: run.deps.mobile ? qrImage(matrix, run.deps.doc) : null });
   } catch {
     return run.fail(spayError('NETWORK', 'the QR code encoder could not be loaded from the payment gateway'), true);
   }

@@ -195,6 +195,20 @@ describe('PayDialog', () => {
     expect(screen.getByText('请长按保存二维码，或用另一台设备的微信扫一扫')).toBeTruthy();
   });
 
+  it('shows a phone the QR code as an image it can save, and falls back to the SVG when the page refuses it', () => {
+    const image = 'data:image/png;base64,iVBORw0KGgo=';
+    const matrix = encodeQr('weixin://wxpay/bizpayurl?pr=abcdefg');
+    renderDialog({ view: 'qr', channel: WXMP, matrix, image }, { mobile: true });
+    const picture = screen.getByRole('img', { name: '支付二维码' });
+    expect(picture.tagName.toLowerCase()).toBe('img');
+    expect(picture.getAttribute('src')).toBe(image);
+    // A Content-Security-Policy without data: in img-src makes the image fail to load.
+    fireEvent.error(picture);
+    const drawn = screen.getByRole('img', { name: '支付二维码' });
+    expect(drawn.tagName.toLowerCase()).toBe('svg');
+    expect(drawn.querySelector('path')?.getAttribute('d')).toBe(matrix.path);
+  });
+
   it('says the QR code is being drawn while the encoder loads', () => {
     renderDialog({ view: 'qr', channel: WXMP, matrix: null });
     expect(screen.queryByRole('img')).toBeNull();

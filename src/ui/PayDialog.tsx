@@ -48,7 +48,7 @@ export function PayDialog(props: PayDialogProps) {
       {state.view === 'picking' && state.busy && <p class="sr-only" role="status">{text.paying}</p>}
       {state.view === 'leaving' && <Progress label={text.leaving} />}
       {state.view === 'wechat' && <Progress label={text.wechatPaying} />}
-      {state.view === 'qr' && <QrPanel matrix={state.matrix} mobile={props.mobile} text={text} />}
+      {state.view === 'qr' && <QrPanel matrix={state.matrix} image={state.image} mobile={props.mobile} text={text} />}
       {state.view === 'success' && <Success text={text} returning={state.returning} onDone={props.onDone} />}
       {state.view === 'error' && <Failure text={text} error={state.error} canRetry={state.canRetry} onRetry={props.onRetry} />}
     </Dialog>

@@ -6,7 +6,7 @@ import type { QrMatrix } from '../qr/qr-matrix';
 export type ViewState =
   | { view: 'picking'; busy?: UsableChannel }
   | { view: 'leaving'; channel: UsableChannel }
-  | { view: 'qr'; channel: UsableChannel; matrix: QrMatrix | null }
+  | { view: 'qr'; channel: UsableChannel; matrix: QrMatrix | null; image?: string | null }
   | { view: 'wechat' }
   | { view: 'success'; returning: boolean }
   | { view: 'error'; error: SpayError; canRetry: boolean };

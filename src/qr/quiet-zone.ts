@@ -1,0 +1,2 @@
+/** The light border, in modules, that scanners need around a QR code. */
+export const QUIET_MODULES = 4;
