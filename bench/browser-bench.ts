@@ -1,6 +1,6 @@
 import { type IncomingHttpHeaders, get } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import type { Browser } from 'playwright-core';
+import { type Browser, devices } from 'playwright-core';
 import { type BenchSite, launchChromium, startBenchSite } from './bench-site';
 import type { ServedScript } from './bundle-size';
 import { measureClickToPaint } from './click-to-paint';
@@ -9,6 +9,9 @@ import { measureModalHeap } from './modal-heap';
 import { signedOrder } from './orders';
 import { measureQrDraw } from './qr-draw';
 import type { Row } from './table';
+
+/** A current Android phone's screen, touch and user agent, as Playwright describes it. */
+const PHONE = devices['Galaxy S24'] as (typeof devices)[string];
 
 /** The browser figures of all runs, plus the Chromium version for the report header. */
 export interface BrowserBench {
@@ -22,7 +25,8 @@ export interface BrowserBench {
 
 /**
  * Runs the browser figures `runs` times, each run in fresh browser contexts (cold HTTP cache, new
- * renderer state): load-to-ready, click-to-paint cold and warm, QR draw, then the open/close heap loop.
+ * renderer state): load-to-ready, click-to-paint cold and warm, QR draw (on a desktop, then on a phone's screen),
+ * then the open/close heap loop.
  */
 export async function runBrowserBench(options: { runs: number; modalCycles: number; progress(line: string): void }): Promise<BrowserBench> {
   const site = await startBenchSite();
@@ -58,6 +62,17 @@ export async function runBrowserBench(options: { runs: number; modalCycles: numb
       } finally {
         await context.close();
       }
+      // The same steps on a phone's screen, where the QR code is then redrawn as a PNG the buyer can save.
+      const phone = await browser.newContext(PHONE);
+      try {
+        const load = await measureLoadToReady(phone, site);
+        await load.page.waitForTimeout(1000);
+        await measureClickToPaint(load.page, signedOrder());
+        await measureClickToPaint(load.page, signedOrder());
+        push('qrPhone', (await measureQrDraw(load.page, signedOrder())).afterBill);
+      } finally {
+        await phone.close();
+      }
       const heapContext = await browser.newContext();
       try {
         const heap = await measureModalHeap(heapContext, site, options.modalCycles);
@@ -85,9 +100,10 @@ export async function runBrowserBench(options: { runs: number; modalCycles: numb
         row('click → dialog painted, first click', 'paintCold', 'ms'),
         row('click → dialog painted, second click', 'paintWarm', 'ms'),
         row('QR: bill responseEnd → modal in DOM', 'qrModal', 'ms'),
-        row('QR: bill responseEnd → svg[role=img]', 'qrAfterBill', 'ms'),
+        row('QR: bill responseEnd → code in the modal (desktop: SVG)', 'qrAfterBill', 'ms'),
+        row('QR: bill responseEnd → code in the modal (phone screen)', 'qrPhone', 'ms'),
         row('QR: spay-qr.js responseEnd − bill responseEnd', 'qrModule', 'ms'),
-        row('QR: click → svg[role=img]', 'qrFromClick', 'ms'),
+        row('QR: click → code in the modal (desktop)', 'qrFromClick', 'ms'),
         row(`modal open/close ×${cycles}: JS heap delta`, 'heap', 'KB'),
         row('modal open/close: JS heap growth, second half', 'slope', 'B/cycle'),
         row(`modal open/close ×${cycles}: DOM nodes delta`, 'nodes', 'count'),

@@ -71,11 +71,11 @@ document.addEventListener('beecloud:onready', function () { window.__bench.ready
     });
   };
 
-  /** Clicks an instant QR order; returns ms from the bill answer's responseEnd to the modal host and to svg[role=img] in it, and from the click. */
+  /** Clicks an instant QR order; returns ms from the bill answer's responseEnd to the modal host and to the code in it (SVG, or a phone's PNG), and from the click. */
   b.qrDraw = function (order) {
     return new Promise(function (resolve, reject) {
-      var billEnd = null, qrModuleEnd = null, modalAt = null, svgAt = null, start = 0, settled = false;
-      var timer = setTimeout(function () { finish(new Error('no QR svg within 10 s (bill answered: ' + (billEnd !== null) + ')')); }, 10000);
+      var billEnd = null, qrModuleEnd = null, modalAt = null, codeAt = null, start = 0, settled = false;
+      var timer = setTimeout(function () { finish(new Error('no QR code within 10 s (bill answered: ' + (billEnd !== null) + ')')); }, 10000);
       var entries = new PerformanceObserver(function (list) {
         list.getEntries().forEach(function (entry) {
           if (/\/bill$/.test(entry.name) && billEnd === null) billEnd = entry.responseEnd;
@@ -94,8 +94,8 @@ document.addEventListener('beecloud:onready', function () { window.__bench.ready
       });
       function check() {
         var root = modalRoot();
-        if (svgAt === null && root && root.querySelector('svg[role=img]')) {
-          svgAt = performance.now();
+        if (codeAt === null && root && root.querySelector('svg[role=img], img.qr-code')) {
+          codeAt = performance.now();
           inShadow.disconnect();
           finish();
         }
@@ -107,9 +107,9 @@ document.addEventListener('beecloud:onready', function () { window.__bench.ready
           reject(error);
           return;
         }
-        if (billEnd === null || svgAt === null) return;
+        if (billEnd === null || codeAt === null) return;
         settled = true; clearTimeout(timer); entries.disconnect();
-        resolve({ afterBill: svgAt - billEnd, modalAfterBill: modalAt - billEnd, fromClick: svgAt - start, moduleAfterBill: qrModuleEnd === null ? null : qrModuleEnd - billEnd });
+        resolve({ afterBill: codeAt - billEnd, modalAfterBill: modalAt - billEnd, fromClick: codeAt - start, moduleAfterBill: qrModuleEnd === null ? null : qrModuleEnd - billEnd });
       }
       entries.observe({ type: 'resource' });
       inBody.observe(document.body, { childList: true });

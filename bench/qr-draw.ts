@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { closeModal } from './click-to-paint';
 import type { SignedOrder } from './orders';
 
-/** ms from the bill answer's responseEnd to the QR svg in the modal, and from the click. */
+/** ms from the bill answer's responseEnd to the QR code in the modal, and from the click. */
 export interface QrDraw {
   afterBill: number;
   /** ms from the bill's responseEnd to the modal host in the page (showing "loading" until the encoder is there). */

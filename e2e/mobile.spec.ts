@@ -71,8 +71,9 @@ test.describe('on an Android phone', () => {
     await dialog(page).getByRole('button', { name: '微信扫码' }).tap();
     const code = dialog(page).getByRole('img', { name: '支付二维码' });
     await expect(code).toBeVisible();
-    // A long press saves an <img>; it offers nothing for an SVG drawn in the page.
-    expect(await code.evaluate((element) => element.tagName)).toBe('IMG');
+    // A long press saves an <img>; it offers nothing for an SVG drawn in the page. The SVG comes first
+    // and the image replaces it once that has painted.
+    await expect.poll(() => code.evaluate((element) => element.tagName)).toBe('IMG');
     const src = (await code.getAttribute('src')) as string;
     expect(src).toMatch(/^data:image\/png;base64,/);
     const saved = PNG.sync.read(Buffer.from(src.slice(src.indexOf(',') + 1), 'base64'));

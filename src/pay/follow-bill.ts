@@ -75,6 +75,8 @@ function leave(run: PayRun, channel: UsableChannel, bill: BillAnswer, result: Ch
 }
 
 async function showQr(run: PayRun, channel: UsableChannel, bill: BillAnswer, encoder: QrEncoder): Promise<void> {
+  // Once the wait has ended, the view belongs to its outcome.
+  let polled = false;
   try {
     // An encoder that has already loaded wins the race (its reaction is queued first): the QR is then
     // drawn in this task, with no "loading" render before it.
@@ -83,12 +85,20 @@ async function showQr(run: PayRun, channel: UsableChannel, bill: BillAnswer, enc
     const { encodeQr, qrImage } = ready ?? (await encoder);
     if (run.closed) return;
     const matrix = encodeQr(bill.code_url as string);
-    // On a phone the buyer saves the code to scan it from WeChat's album: that takes an image.
-    run.show({ view: 'qr', channel, matrix, image: run.deps.mobile ? qrImage(matrix, run.deps.doc) : null });
+    run.show({ view: 'qr', channel, matrix });
+    if (run.deps.mobile) {
+      // On a phone the buyer saves the code to scan it from WeChat's album, and only an image can be saved.
+      // It replaces the SVG after that has painted, so the code shows no later for it.
+      afterPaint(run.deps.doc, () => {
+        const image = polled || run.closed ? null : qrImage(matrix, run.deps.doc);
+        if (image) run.show({ view: 'qr', channel, matrix, image });
+      });
+    }
   } catch {
     return run.fail(spayError('NETWORK', 'the QR code encoder could not be loaded from the payment gateway'), true);
   }
   const end = await pollBill({ apiBase: run.deps.config.apiBase, billId: bill.id, signal: run.signal });
+  polled = true;
   if (end.kind === 'closed' || run.closed) return;
   if (end.kind === 'paid') return paid(run, channel, bill);
   const text =
@@ -96,6 +106,13 @@ async function showQr(run: PayRun, channel: UsableChannel, bill: BillAnswer, enc
       ? 'the QR code expired before it was paid'
       : `the payment was ${end.status === 'CANCELLED' ? 'cancelled' : 'not completed'} on the buyer's side`;
   run.fail(spayError('GATEWAY', text), true);
+}
+
+/** Runs `then` in a task after the next frame has painted (in a tab that is not shown, once it is). */
+function afterPaint(doc: Document, then: () => void): void {
+  const view = doc.defaultView;
+  if (typeof view?.requestAnimationFrame === 'function') view.requestAnimationFrame(() => setTimeout(then, 0));
+  else setTimeout(then, 0);
 }
 
 function paid(run: PayRun, channel: UsableChannel, bill: BillAnswer): void {
