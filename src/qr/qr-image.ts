@@ -5,9 +5,9 @@ import { QUIET_MODULES } from './quiet-zone';
 const SAVED_SIDE_PX = 300;
 
 /**
- * The QR code as a PNG data URL, a whole number of pixels per module so that no edge is grey. Phones show this
- * rather than the SVG: a browser saves an image on a long press, and WeChat offers to read one, but neither
- * does either for an SVG drawn in the page. Null where the browser has no 2D canvas.
+ * The QR code as a PNG data URL, a whole number of pixels per module so that no edge is grey. Phones swap it in
+ * for the SVG: on a long press a browser offers to save an image, and WeChat to read one, but neither offers
+ * anything for an SVG drawn in the page. Null where the browser has no 2D canvas.
  */
 export function qrImage(matrix: QrMatrix, doc: Document): string | null {
   const modules = matrix.size + QUIET_MODULES * 2;
