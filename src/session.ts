@@ -1,5 +1,6 @@
 import { h } from 'preact';
 import { loadPaySteps, loadQrEncoder } from './actions/lazy-modules';
+import { afterPaint } from './after-paint';
 import { JSAPI_CHANNELS, QR_CHANNELS } from './core/channels';
 import { type SpayError, spayError } from './core/errors';
 import { checkJsapiOpenid, type UsableChannel } from './core/resolve-channels';
@@ -139,13 +140,13 @@ export class PaySession implements PayRun {
     const doc = this.deps.doc;
     this.#opener = doc.activeElement;
     const mounted = (this.#mounted = mountModal(doc));
-    // After the click's own task, so the dialog paints first. While the buyer picks, the connection
-    // warms up and the next steps load, so that choosing costs only the bill's round trip.
-    setTimeout(() => {
+    // Once the dialog has painted. While the buyer picks, the connection warms up and the next steps
+    // load, so that choosing costs only the bill's round trip.
+    afterPaint(doc.defaultView, () => {
       if (this.#mounted !== mounted) return;
       this.#preconnect = preconnectTo(doc, this.deps.config.apiBase);
       loadPaySteps(this.deps.config.assetBase).catch(() => {});
-    }, 0);
+    });
     if (this.deps.mobile) {
       // Lock the page behind the bottom sheet so a swipe scrolls the sheet, not the shop.
       this.#savedOverflow = doc.documentElement.style.overflow;

@@ -9,6 +9,7 @@ import { withResultParams } from '../core/return-url';
 import type { UsableChannel } from '../core/resolve-channels';
 import type { Order } from '../core/validate';
 import type { GatewayReply } from '../gateway-call';
+import { afterPaint } from '../after-paint';
 import { type BillAnswer, readReply } from '../gateway-client';
 import type { SessionDeps } from '../session';
 import type { ViewState } from '../ui/state';
@@ -89,7 +90,7 @@ async function showQr(run: PayRun, channel: UsableChannel, bill: BillAnswer, enc
     if (run.deps.mobile) {
       // On a phone the buyer saves the code to scan it from WeChat's album, and only an image can be saved.
       // It replaces the SVG after that has painted, so the code shows no later for it.
-      afterPaint(run.deps.doc, () => {
+      afterPaint(run.deps.doc.defaultView, () => {
         const image = polled || run.closed ? null : qrImage(matrix, run.deps.doc);
         if (image) run.show({ view: 'qr', channel, matrix, image });
       });
@@ -106,13 +107,6 @@ async function showQr(run: PayRun, channel: UsableChannel, bill: BillAnswer, enc
       ? 'the QR code expired before it was paid'
       : `the payment was ${end.status === 'CANCELLED' ? 'cancelled' : 'not completed'} on the buyer's side`;
   run.fail(spayError('GATEWAY', text), true);
-}
-
-/** Runs `then` in a task after the next frame has painted (in a tab that is not shown, once it is). */
-function afterPaint(doc: Document, then: () => void): void {
-  const view = doc.defaultView;
-  if (typeof view?.requestAnimationFrame === 'function') view.requestAnimationFrame(() => setTimeout(then, 0));
-  else setTimeout(then, 0);
 }
 
 function paid(run: PayRun, channel: UsableChannel, bill: BillAnswer): void {
