@@ -1,5 +1,4 @@
-import { PNG } from 'pngjs';
-import { decodeQr } from './support/qr';
+import { decodeQr, greyPixels } from './support/qr';
 import { dialog, expect, signedOrder, test } from './support/stack';
 
 test('WeChat QR: a phone scanning the code pays, and the desktop page shows success then returns', async ({ page, context, demo }) => {
@@ -48,14 +47,8 @@ for (const deviceScaleFactor of [1, 1.5, 2.625, 3]) {
       await page.locator('#pay').click();
       const code = dialog(page).getByRole('img', { name: '支付二维码' });
       await expect(code).toBeVisible();
-      const shot = PNG.sync.read(await code.screenshot({ scale: 'device' }));
-      expect(shot.width).toBeGreaterThanOrEqual(Math.floor(220 * deviceScaleFactor));
-      // Anti-aliased module edges would show as greys, which blur a camera's reading of the code.
-      let grey = 0;
-      for (let index = 0; index < shot.data.length; index += 4) {
-        const value = shot.data[index] as number;
-        if (value !== 0 && value !== 255) grey++;
-      }
+      const { width, grey } = await greyPixels(code);
+      expect(width).toBeGreaterThanOrEqual(Math.floor(220 * deviceScaleFactor));
       expect(grey).toBe(0);
       expect(await decodeQr(code)).toMatch(new RegExp(`^${demo.gatewayUrl}/sandbox/qr/`));
     });
