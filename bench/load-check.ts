@@ -1,5 +1,7 @@
 import { type App, DEMO_APP } from '../gateway/apps';
-import type { BillStore } from '../gateway/bills/store';
+import type { Bill } from '../gateway/bills/bill';
+import { MAX_LIST } from '../gateway/stores/query';
+import type { Store } from '../gateway/stores/store';
 import { signOrder } from '../server-sign';
 import { runClosedLoop } from './http-load';
 import type { MixedLoadResult, MixedOrder } from './load';
@@ -21,7 +23,7 @@ export interface MixedLoadCheck {
  */
 export async function checkMixedLoad(
   result: MixedLoadResult,
-  options: { url: string; store?: BillStore; app?: Pick<App, 'appId' | 'appSecret' | 'channels'>; concurrency?: number },
+  options: { url: string; store?: Store; app?: Pick<App, 'appId' | 'appSecret' | 'channels'>; concurrency?: number },
 ): Promise<MixedLoadCheck> {
   const app = options.app ?? DEMO_APP;
   const failures: string[] = [];
@@ -61,17 +63,17 @@ export async function checkMixedLoad(
   });
   if (mismatches > 0) fail(`${mismatches} bills read back through GET /bill/:id did not match their order (e.g. ${example})`);
 
-  if (options.store !== undefined) checkStore(result, options.store, app.appId, fail);
+  if (options.store !== undefined) await checkStore(result, options.store, app.appId, fail);
 
   const alive = await checkStillAnswering(options.url, app);
   if (alive !== undefined) fail(alive);
   return { ok: failures.length === 0, failures, billsRead: readable.length };
 }
 
-function checkStore(result: MixedLoadResult, store: BillStore, appId: string, fail: (text: string) => void): void {
+async function checkStore(result: MixedLoadResult, store: Store, appId: string, fail: (text: string) => void): Promise<void> {
   const planned = new Set([...result.orders.map((order) => order.out_trade_no), ...result.refusedOrderNos]);
   const perNumber = new Map<string, number>();
-  for (const bill of store.list(Number.MAX_SAFE_INTEGER)) {
+  for (const bill of await allBills(store, appId)) {
     if (bill.app_id !== appId || !planned.has(bill.out_trade_no)) continue;
     perNumber.set(bill.out_trade_no, (perNumber.get(bill.out_trade_no) ?? 0) + 1);
   }
@@ -82,10 +84,20 @@ function checkStore(result: MixedLoadResult, store: BillStore, appId: string, fa
   if (perNumber.size !== result.orders.length) fail(`the store holds bills for ${perNumber.size} of the load's out_trade_nos; the load created ${result.orders.length} orders`);
   let wrong = 0;
   for (const order of result.orders) {
-    const bill = store.findByOrder(appId, order.out_trade_no);
+    const bill = await store.findBill(appId, 'live', order.out_trade_no);
     if (bill === undefined || bill.id !== order.billIds[0] || String(bill.amount) !== String(order.amount) || bill.title !== order.title) wrong += 1;
   }
   if (wrong > 0) fail(`${wrong} orders' bills in the store differ from the answered id, title or amount`);
+}
+
+/** Every bill of the app, page by page (a store answers at most MAX_LIST at once). */
+async function allBills(store: Store, appId: string): Promise<Bill[]> {
+  const bills: Bill[] = [];
+  for (let skip = 0; ; skip += MAX_LIST) {
+    const page = await store.listBills({ appId, skip, limit: MAX_LIST });
+    bills.push(...page);
+    if (page.length < MAX_LIST) return bills;
+  }
 }
 
 async function checkStillAnswering(url: string, app: Pick<App, 'appId' | 'appSecret'>): Promise<string | undefined> {

@@ -51,7 +51,7 @@ test('axe finds no serious or critical problem in the picker, progress, QR, succ
   await expect(dialog(page).getByRole('img', { name: '支付二维码' })).toBeVisible();
   expect(await seriousViolations(page), 'QR').toEqual([]);
 
-  const bill = demo.gateway.gateway.store.list(1)[0]!;
+  const bill = (await demo.gateway.gateway.store.listBills({ limit: 1 }))[0]!;
   const phone = await context.newPage();
   await phone.goto(`${demo.gatewayUrl}/sandbox/qr/${bill.id}`);
   expect(await seriousViolations(phone, null), 'sandbox cashier').toEqual([]);

@@ -13,11 +13,11 @@ test('a bill answer lost on the way back ends in a retry that makes no second bi
   await dialog(page).getByRole('button', { name: '支付宝' }).click();
   await expect(dialog(page).getByRole('alert')).toContainText('could not be reached');
   await expect(page.locator('#errors li')).toContainText('NETWORK');
-  expect(demo.gateway.gateway.store.list(10)).toHaveLength(1);
+  expect((await demo.gateway.gateway.store.listBills({ limit: 10 }))).toHaveLength(1);
   await page.unroute(BILL);
   await dialog(page).getByRole('button', { name: '重试' }).click();
   await expect(page).toHaveURL(/\/sandbox\/cashier\//);
-  expect(demo.gateway.gateway.store.list(10)).toHaveLength(1);
+  expect((await demo.gateway.gateway.store.listBills({ limit: 10 }))).toHaveLength(1);
 });
 
 for (const fault of [
@@ -66,7 +66,7 @@ test('QR polling rides out failed status requests and still sees the payment', a
   await page.locator('#pay').click();
   await dialog(page).getByRole('button', { name: '微信扫码' }).click();
   await expect(dialog(page).getByRole('img', { name: '支付二维码' })).toBeVisible();
-  const bill = demo.gateway.gateway.store.list(1)[0]!;
+  const bill = (await demo.gateway.gateway.store.listBills({ limit: 1 }))[0]!;
   const phone = await context.newPage();
   await phone.goto(`${demo.gatewayUrl}/sandbox/qr/${bill.id}`);
   await phone.getByRole('button', { name: '确认支付' }).click();

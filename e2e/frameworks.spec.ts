@@ -64,7 +64,7 @@ for (const framework of FRAMEWORKS) {
       await expect(page).toHaveURL(new RegExp(`^${shop.url}/${framework}/\\?`));
       expect(new URL(page.url()).searchParams.get('trade_success')).toBe('true');
       await expect(page.getByText(/已从支付页面返回：支付成功/)).toBeVisible();
-      expect(demo.gateway.gateway.store.list(1)[0]).toMatchObject({ channel: 'ALI_WEB', status: 'PAID' });
+      expect((await demo.gateway.gateway.store.listBills({ limit: 1 }))[0]).toMatchObject({ channel: 'ALI_WEB', status: 'PAID' });
       expect(errors).toEqual([]);
     });
 

@@ -18,5 +18,5 @@ test('the gateway refuses a tampered amount and the modal says so, with no bill 
   await dialog(page).getByRole('button', { name: '支付宝' }).click();
   await expect(dialog(page).getByRole('alert')).toContainText('sign');
   await expect(page.locator('#errors')).toContainText('SIGN_INVALID');
-  expect(demo.gateway.gateway.store.list(100)).toHaveLength(0);
+  expect((await demo.gateway.gateway.store.listBills({ limit: 100 }))).toHaveLength(0);
 });

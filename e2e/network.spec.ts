@@ -61,7 +61,7 @@ test('payment steps that cannot be loaded end in an error with retry; the retry 
   reachable = true;
   await dialog(page).getByRole('button', { name: '重试' }).click();
   await expect(page).toHaveURL(/\/sandbox\/cashier\//);
-  expect(demo.gateway.gateway.store.list(10)).toHaveLength(1);
+  expect((await demo.gateway.gateway.store.listBills({ limit: 10 }))).toHaveLength(1);
 });
 
 /** The same stack, with the gateway's request log kept: what reached the gateway, not what the page asked its cache for. */

@@ -9,7 +9,7 @@ test('a page written for the original service works with only its script src cha
   await expect(page).toHaveURL(/\/sandbox\/cashier\//);
   await page.getByRole('button', { name: '确认支付' }).click();
   await expect(page).toHaveURL(new RegExp(`^${demo.merchantUrl}/return\\?`));
-  const bill = demo.gateway.gateway.store.list(10)[0];
+  const bill = (await demo.gateway.gateway.store.listBills({ limit: 10 }))[0];
   expect(bill).toMatchObject({ out_trade_no: order.out_trade_no, status: 'PAID', optional: { test: 'returned-in-webhook' } });
 });
 

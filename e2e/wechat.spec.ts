@@ -27,7 +27,7 @@ test('JSAPI ok: getBrandWCPayRequest gets the mapped parameters, finish and succ
   expect(calls).toHaveLength(1);
   expect(calls[0]?.name).toBe('getBrandWCPayRequest');
   expect(Object.keys(calls[0]?.params ?? {}).sort()).toEqual(['appId', 'nonceStr', 'package', 'paySign', 'signType', 'timeStamp']);
-  const bill = demo.gateway.gateway.store.list(1)[0];
+  const bill = (await demo.gateway.gateway.store.listBills({ limit: 1 }))[0];
   expect(bill).toMatchObject({ channel: 'WX_JSAPI', status: 'PAID', openid: 'o-sandbox-buyer-1' });
 });
 
@@ -40,7 +40,7 @@ for (const answer of ['cancel', 'fail'] as const) {
     await expect(events(page).nth(0)).toContainText(`finish {"err_msg":"get_brand_wcpay_request:${answer}"}`);
     await expect(events(page).nth(1)).toContainText('fail');
     await expect(events(page).nth(2)).toContainText(answer === 'cancel' ? '"status":"cancelled"' : '"status":"failed"');
-    expect(demo.gateway.gateway.store.list(1)[0]?.status).not.toBe('PAID');
+    expect((await demo.gateway.gateway.store.listBills({ limit: 1 }))[0]?.status).not.toBe('PAID');
   });
 }
 

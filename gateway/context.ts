@@ -1,12 +1,12 @@
 import type { App } from './apps';
-import type { BillStore } from './bills/store';
+import type { Store } from './stores/store';
 import type { WebhookDeliverer } from './webhooks/deliverer';
 import type { WidgetFiles } from './widget/widget-files';
 
 /** What every route needs: apps by id (in configured order), bills, webhook delivery, the widget's files, public URL, log. */
 export interface GatewayContext {
   apps: ReadonlyMap<string, App>;
-  store: BillStore;
+  store: Store;
   webhooks: WebhookDeliverer;
   widget: WidgetFiles;
   publicUrl?: string;

@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import type { App } from './apps';
 import { billStatus, createBill } from './bills/bill-routes';
-import { openFileStore } from './bills/file-store';
-import { createMemoryStore } from './bills/memory-store';
-import type { BillStore } from './bills/store';
+import { openJournalStore } from './stores/journal/journal-store';
+import { createMemoryStore } from './stores/memory/memory-store';
+import type { Store } from './stores/store';
 import { type GatewayContext, publicBase } from './context';
 import { type Answer, answerWith, toWebResponse } from './http/answer';
 import { CORS_HEADERS, refusal, refusalAnswer } from './http/api-answer';
@@ -29,13 +29,16 @@ export interface GatewayOptions {
   webhookTimeoutMs?: number;
   /** Where log lines go; default standard output, one line each. */
   log?: (line: string) => void;
-  /** Where bills live; default the journal in `dataDir` when given, else a new memory store. */
-  store?: BillStore;
+  /** Where bills live; default the journal in `dataDir` when given, else a new memory store. The gateway closes it on close(). */
+  store?: Store;
   /**
-   * Directory for the durable bill journal (bills.jsonl, see openFileStore): bills and pending webhooks survive
+   * Directory for the durable bill journal (bills.jsonl, see openJournalStore): bills and pending webhooks survive
    * a restart. Created if missing; the gateway closes the journal on close(). Not together with `store`.
    */
   dataDir?: string;
+  /** How long a gateway's claim on a webhook keeps others off it, and how often it looks at the shared queue (tests). */
+  webhookLeaseMs?: number;
+  webhookPollMs?: number;
 }
 
 /**
@@ -45,8 +48,8 @@ export interface GatewayOptions {
 export interface Gateway {
   handle(request: Request): Promise<Response>;
   serve(request: GatewayRequest): Promise<Answer>;
-  store: BillStore;
-  webhooks: { pending(): number; idle(): Promise<void> };
+  store: Store;
+  webhooks: { pending(): Promise<number>; idle(): Promise<void> };
   close(): Promise<void>;
 }
 
@@ -98,18 +101,18 @@ export function createGateway(options: GatewayOptions): Gateway {
   const log = options.log ?? writeLine;
   const dataDir = options.dataDir === '' ? undefined : options.dataDir;
   if (options.store !== undefined && dataDir !== undefined) throw new Error('GatewayOptions takes a store or a dataDir, not both');
-  const fileStore = dataDir === undefined ? undefined : openFileStore(dataDir, { log });
-  const store = options.store ?? fileStore ?? createMemoryStore();
+  const store = options.store ?? (dataDir === undefined ? createMemoryStore() : openJournalStore(dataDir, { log }));
   const webhooks = createWebhookDeliverer({
     store,
     apps,
     backoffMs: options.webhookBackoffMs ?? WEBHOOK_BACKOFF_MS,
     timeoutMs: options.webhookTimeoutMs ?? 10_000,
     log,
+    ...(options.webhookLeaseMs === undefined ? {} : { leaseMs: options.webhookLeaseMs }),
+    ...(options.webhookPollMs === undefined ? {} : { pollMs: options.webhookPollMs }),
   });
   const context: GatewayContext = { apps, store, webhooks, widget: createWidgetFiles(options.widgetDir ?? DEFAULT_WIDGET_DIR), log };
   if (options.publicUrl !== undefined && options.publicUrl !== '') context.publicUrl = options.publicUrl;
-  for (const bill of store.pendingWebhooks()) webhooks.enqueue(bill.id);
 
   const serve = async (request: GatewayRequest): Promise<Answer> => {
     const started = performance.now();
@@ -132,7 +135,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     handle: async (request) => toWebResponse(await serve(fromWebRequest(request))),
     async close() {
       webhooks.close();
-      fileStore?.close();
+      await store.close();
     },
   };
 }

@@ -1,7 +1,8 @@
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadApps } from './apps';
-import { JOURNAL_FILE } from './bills/file-store';
+import { JOURNAL_FILE } from './stores/journal/journal-store';
+import { openPostgresStore } from './stores/postgres/postgres-store';
 import { type Gateway, type GatewayOptions, createGateway } from './handler';
 import { type Listener, listenForAnswers } from './http/listen';
 import { MAX_BODY_BYTES } from './http/read-json-body';
@@ -51,7 +52,9 @@ export async function startGateway(options: GatewayOptions & { port?: number; ho
  * GATEWAY_PORT (default 8787, 0 = a free port), GATEWAY_HOST (default 127.0.0.1), SPAY_APPS (apps JSON file;
  * default the demo app, with SPAY_DEMO_WEBHOOK_URL), SPAY_PUBLIC_URL (base URL in answers),
  * SPAY_WEBHOOK_BACKOFF_MS (first webhook retry delay), SPAY_DATA_DIR (directory for the bill journal
- * bills.jsonl, so that bills and pending webhooks survive a restart; without it bills live in memory).
+ * bills.jsonl, so that bills and pending webhooks survive a restart; without it bills live in memory), SPAY_DATABASE_URL
+ * (PostgreSQL, for several gateways; with SPAY_DATABASE_POOL_SIZE, SPAY_DATABASE_STATEMENT_TIMEOUT_MS and
+ * SPAY_DATABASE_CONNECT_TIMEOUT_MS), SPAY_WEBHOOK_TIMEOUT_MS (how long a webhook attempt waits).
  * Stops on SIGINT/SIGTERM; exits 1 with the reason on a malformed variable or a corrupt journal.
  */
 async function main(): Promise<void> {
@@ -66,15 +69,30 @@ async function main(): Promise<void> {
   const options: Parameters<typeof startGateway>[0] = { apps: loadApps(env), port, host: env.GATEWAY_HOST || '127.0.0.1' };
   if (webhookBackoffMs !== undefined) options.webhookBackoffMs = webhookBackoffMs;
   if (env.SPAY_PUBLIC_URL) options.publicUrl = env.SPAY_PUBLIC_URL;
+  if (env.SPAY_WEBHOOK_TIMEOUT_MS) options.webhookTimeoutMs = positiveMs(env, 'SPAY_WEBHOOK_TIMEOUT_MS');
+  if (env.SPAY_DATA_DIR && env.SPAY_DATABASE_URL) {
+    throw new Error('SPAY_DATA_DIR and SPAY_DATABASE_URL are both set: choose one store (the journal for one gateway, PostgreSQL for several)');
+  }
   if (env.SPAY_DATA_DIR) options.dataDir = resolve(env.SPAY_DATA_DIR);
+  if (env.SPAY_DATABASE_URL) {
+    const log = (line: string): void => void process.stdout.write(`${line}\n`);
+    options.store = await openPostgresStore(env.SPAY_DATABASE_URL, {
+      log,
+      ...(env.SPAY_DATABASE_POOL_SIZE ? { poolSize: positiveMs(env, 'SPAY_DATABASE_POOL_SIZE') } : {}),
+      ...(env.SPAY_DATABASE_STATEMENT_TIMEOUT_MS ? { statementTimeoutMs: positiveMs(env, 'SPAY_DATABASE_STATEMENT_TIMEOUT_MS') } : {}),
+      ...(env.SPAY_DATABASE_CONNECT_TIMEOUT_MS ? { connectTimeoutMs: positiveMs(env, 'SPAY_DATABASE_CONNECT_TIMEOUT_MS') } : {}),
+    });
+  }
   const running = await startGateway(options);
   const shown = (options.publicUrl ?? running.url).replace(/\/+$/, '');
   console.log(`spay-button gateway listening on ${running.url}`);
   console.log(`sandbox: ${shown}/sandbox`);
   console.log(
-    options.dataDir === undefined
-      ? 'bills: in memory, lost when the gateway stops (set SPAY_DATA_DIR to keep them)'
-      : `bills: ${join(options.dataDir, JOURNAL_FILE)}`,
+    options.store !== undefined
+      ? `bills: ${options.store.description}`
+      : options.dataDir === undefined
+        ? 'bills: in memory, lost when the gateway stops (set SPAY_DATA_DIR or SPAY_DATABASE_URL to keep them)'
+        : `bills: ${join(options.dataDir, JOURNAL_FILE)}`,
   );
   const stop = (): void => {
     void running.close().then(() => process.exit(0));
@@ -88,4 +106,11 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     console.error(`gateway: ${(error as Error).message}`);
     process.exit(1);
   });
+}
+
+/** A positive whole number from the environment, or an Error naming the variable. */
+function positiveMs(env: Record<string, string | undefined>, name: string): number {
+  const value = Number(env[name]);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number (got ${JSON.stringify(env[name])})`);
+  return value;
 }

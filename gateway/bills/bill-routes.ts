@@ -11,10 +11,9 @@ import { placeBill } from './place-bill';
 export async function createBill(context: GatewayContext, request: GatewayRequest, base: string): Promise<Answer> {
   const body = await readJsonBody(request);
   if (!body.ok) return refusalAnswer(body.refusal);
-  // From here to the answer nothing awaits, so that one order's find-then-insert cannot interleave.
   const checked = checkBillRequest(body.value, context.apps);
   if (!checked.ok) return refusalAnswer(checked.refusal);
-  const placed = placeBill(context.store, checked.value, new Date());
+  const placed = await placeBill(context.store, checked.value, new Date());
   if (!placed.ok) return refusalAnswer(placed.refusal);
   const { bill } = placed;
   const channel = checked.value.channel;
@@ -22,8 +21,8 @@ export async function createBill(context: GatewayContext, request: GatewayReques
 }
 
 /** GET /1/pay/jsbutton/bill/:id: the bill's status, as the widget polls it for QR payments. */
-export function billStatus(context: GatewayContext, id: string): Answer {
-  const bill = context.store.get(id);
+export async function billStatus(context: GatewayContext, id: string): Promise<Answer> {
+  const bill = await context.store.getBill(id);
   if (bill === undefined) return refusalAnswer(refusal('BILL_NOT_FOUND', `bill id ${JSON.stringify(id.slice(0, 64))} names no bill`, 'id'));
   return okAnswer({
     id: bill.id,

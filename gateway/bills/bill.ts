@@ -4,6 +4,9 @@ import type { Optional } from '../../src/core/validate';
 /** Where a bill stands: only PAID is final; a new bill request for the same order reopens the others. */
 export type BillStatus = 'UNPAID' | 'PAID' | 'CANCELLED' | 'FAILED';
 
+/** Live bills go to the app's channels; test bills (REST `/2/rest/sandbox/…`) are always played by the sandbox. */
+export type BillMode = 'live' | 'test';
+
 /** The WeChat JSAPI parameters handed out for a bill, kept so that the sandbox can check `pay_sign`. */
 export interface JsapiGrant {
   prepay_id: string;
@@ -12,18 +15,12 @@ export interface JsapiGrant {
   pay_sign: string;
 }
 
-/** Delivery state of a paid bill's webhook: `none` when the app has no webhook URL. */
-export interface WebhookState {
-  state: 'pending' | 'delivered' | 'failed' | 'none';
-  attempts: number;
-  next_attempt_at?: string;
-  last_result?: string;
-}
-
 /** A bill as the store keeps it; `amount` exactly as the page sent it, `fee` the same in fen as a number. */
 export interface Bill {
   id: string;
   app_id: string;
+  /** Absent on bills written before test mode existed: those are live. */
+  mode?: BillMode;
   out_trade_no: string;
   title: string;
   amount: number | string;
@@ -34,9 +31,25 @@ export interface Bill {
   openid?: string;
   use_app: boolean;
   buyer_id?: string;
+  /** Where this bill's webhooks go instead of the app's webhookUrl (REST `notify_url`). */
+  notify_url?: string;
+  /** Seconds the buyer has to pay (REST `bill_timeout`). */
+  bill_timeout?: number;
   status: BillStatus;
   created_at: string;
   paid_at?: string;
+  /** The channel's own trade number once paid, and what the channel said (REST `message_detail`). */
+  trade_no?: string;
+  message_detail?: Record<string, unknown>;
   jsapi?: JsapiGrant;
-  webhook?: WebhookState;
+  /** The sum of refunds that succeeded, in fen. */
+  refunded_fee?: number;
+}
+
+/** The fields of a bill that never change once it exists. */
+export type BillKey = 'id' | 'app_id' | 'mode' | 'out_trade_no';
+
+/** The mode of a bill, live unless it says otherwise. */
+export function billMode(bill: Pick<Bill, 'mode'>): BillMode {
+  return bill.mode ?? 'live';
 }

@@ -17,8 +17,8 @@ const POINTER = `<svg class="pointer" role="img" aria-label="点击右上角的 
  * GET /1/pay/jsbutton/alipay-guide/:id: WeChat's browser blocks Alipay, so inside WeChat this page tells
  * the buyer to open it in a browser; opened in a browser, the same URL carries on to the Alipay (ALI_WAP) cashier.
  */
-export function showAlipayGuide(context: GatewayContext, request: GatewayRequest, id: string, base: string): Answer {
-  const bill = context.store.get(id);
+export async function showAlipayGuide(context: GatewayContext, request: GatewayRequest, id: string, base: string): Promise<Answer> {
+  const bill = await context.store.getBill(id);
   if (bill === undefined) return billNotFoundPage();
   if (!WECHAT_BROWSER.test(request.header('user-agent') ?? '')) {
     return answerWith(null, 302, { Location: cashierUrl(base, bill, 'ALI_WAP'), 'Cache-Control': 'no-store' });

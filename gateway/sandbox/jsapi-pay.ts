@@ -25,14 +25,14 @@ export async function payByJsapi(context: GatewayContext, request: GatewayReques
   if (match === null) {
     return refusalAnswer(refusal('PARAM_INVALID', 'package must be "prepay_id=<id>" as the bill answer gave it', 'package'));
   }
-  const bill = context.store.findByPrepayId(match[1] as string);
+  const bill = await context.store.findBillByPrepayId(match[1] as string);
   if (bill?.jsapi === undefined) {
     return refusalAnswer(refusal('BILL_NOT_FOUND', 'package names no prepay id this gateway handed out', 'package'));
   }
   if (!safeEqualHex(paySign, bill.jsapi.pay_sign)) {
     return refusalAnswer(refusal('SIGN_INVALID', 'pay_sign does not match the parameters handed out for this prepay id', 'pay_sign'));
   }
-  if (result === 'ok') payBill(context, bill, new Date());
-  else abandonBill(context, bill, result === 'cancel' ? 'CANCELLED' : 'FAILED');
+  if (result === 'ok') await payBill(context, bill, new Date());
+  else await abandonBill(context, bill, result === 'cancel' ? 'CANCELLED' : 'FAILED');
   return okAnswer({ err_msg: `get_brand_wcpay_request:${result}` });
 }

@@ -1,130 +1,177 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { App } from '../apps';
-import type { WebhookState } from '../bills/bill';
-import type { BillStore } from '../bills/store';
+import type { Store } from '../stores/store';
 import { WEBHOOK_MAX_RETRIES, retryDelay } from './backoff';
+import type { DeliveryOutcome, WebhookDelivery } from './delivery';
 import { postWebhook } from './post-webhook';
-import { buildWebhookBody } from './webhook-body';
+import { buildRefundWebhookBody, buildWebhookBody } from './webhook-body';
 
-/** Sends paid bills' webhooks in the background, retrying on BeeCloud's schedule. */
+/** Sends the webhooks queued in the store, retrying on BeeCloud's schedule, sharing the queue with other gateways. */
 export interface WebhookDeliverer {
-  /** Starts delivery for a paid bill; returns at once. A bill already being delivered is left alone. */
-  enqueue(billId: string): void;
-  /** How many bills have a delivery in flight or scheduled. */
-  pending(): number;
-  /** Resolves when no delivery is in flight or scheduled. */
+  /** Looks at the queue now: this gateway just queued a webhook. Returns at once. */
+  kick(): void;
+  /** How many webhooks are still owed (pending in the store). */
+  pending(): Promise<number>;
+  /** Resolves when no webhook is pending in the store. */
   idle(): Promise<void>;
-  /** Cancels every scheduled retry and in-flight request; the store keeps them pending for a later run. */
+  /** Stops: cancels the timer and in-flight requests; what was claimed goes back to the queue when its lease ends. */
   close(): void;
 }
 
-/** What the deliverer needs: where bills and apps are, the retry base and request timeout, and a log. */
+/** What the deliverer needs: the store, the apps, the retry base and attempt timeout, a log; lease and poll for tests. */
 export interface DelivererOptions {
-  store: BillStore;
+  store: Store;
   apps: ReadonlyMap<string, App>;
   backoffMs: number;
   timeoutMs: number;
   log: (line: string) => void;
+  /** How long a claim keeps other gateways off a delivery; default the attempt timeout + 20 s. */
+  leaseMs?: number;
+  /** How often the queue is looked at for webhooks other gateways queued or left; default 5 s. */
+  pollMs?: number;
 }
 
-interface Job {
-  timer?: ReturnType<typeof setTimeout>;
-  controller?: AbortController;
-}
+const CLAIM_BATCH = 50;
 
-/** Creates a WebhookDeliverer whose state per bill lives on the bill (`webhook`), so that a durable store can resume it. */
+/**
+ * Creates a WebhookDeliverer. A gateway claims due deliveries for a lease, attempts each, and records the outcome,
+ * which frees the lease; a gateway that dies holds nothing longer than its lease, so another delivers within a
+ * minute. The schedule lives on each delivery (`attempts`, `next_attempt_at`) and so survives restarts.
+ */
 export function createWebhookDeliverer(options: DelivererOptions): WebhookDeliverer {
   const { store, apps, backoffMs, timeoutMs, log } = options;
-  const jobs = new Map<string, Job>();
-  let waiters: Array<() => void> = [];
+  const leaseMs = options.leaseMs ?? timeoutMs + 20_000;
+  const pollMs = options.pollMs ?? 5_000;
+  const owner = `${hostname()}:${process.pid}:${randomBytes(6).toString('hex')}`;
+  const inFlight = new Map<string, AbortController>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let pumping = false;
+  let again = false;
   let closed = false;
 
-  const settle = (billId: string, state: WebhookState): void => {
-    store.update(billId, { webhook: state });
-    if (state.state === 'pending') return;
-    jobs.delete(billId);
-    if (jobs.size > 0) return;
-    const resolved = waiters;
-    waiters = [];
-    for (const resolve of resolved) resolve();
-  };
-
-  const schedule = (billId: string, job: Job, delay: number): void => {
-    job.timer = setTimeout(() => void attempt(billId, job).catch((error: unknown) => recordFailed(billId, job, error)), delay);
+  const wakeIn = (delay: number): void => {
+    if (closed) return;
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(() => void pump(), Math.max(0, delay));
     // A pending webhook must not keep a process alive that is otherwise done.
-    job.timer.unref();
+    timer.unref();
   };
 
-  // A durable store can fail to write (a full disk). The attempt's outcome is then unrecorded, so it is
-  // tried again later, as if it had failed: a merchant may see a webhook twice, never lose one.
-  const recordFailed = (billId: string, job: Job, error: unknown): void => {
-    job.controller = undefined;
-    if (closed || jobs.get(billId) !== job) return;
-    const delay = retryDelay(Math.min((store.get(billId)?.webhook?.attempts ?? 0) + 1, WEBHOOK_MAX_RETRIES), backoffMs);
-    log(`webhook bill ${billId}: the store could not record the attempt (${(error as Error).message}); trying again in ${delay} ms`);
-    schedule(billId, job, delay);
-  };
-
-  const attempt = async (billId: string, job: Job): Promise<void> => {
-    job.timer = undefined;
-    const bill = store.get(billId);
-    const app = bill === undefined ? undefined : apps.get(bill.app_id);
-    if (bill === undefined || app?.webhookUrl === undefined) {
-      settle(billId, { state: 'failed', attempts: bill?.webhook?.attempts ?? 0, last_result: 'bill or app is gone' });
+  const pump = async (): Promise<void> => {
+    if (closed) return;
+    if (pumping) {
+      again = true;
       return;
     }
-    const attempts = (bill.webhook?.attempts ?? 0) + 1;
-    job.controller = new AbortController();
-    const outcome = await postWebhook(app.webhookUrl, buildWebhookBody(bill, app, Date.now()), timeoutMs, job.controller.signal);
-    job.controller = undefined;
+    pumping = true;
+    let next = pollMs;
+    try {
+      do {
+        again = false;
+        const claimed = await store.claimDeliveries(owner, new Date(), leaseMs, CLAIM_BATCH);
+        for (const delivery of claimed) if (!inFlight.has(delivery.id)) start(delivery);
+      } while (again && !closed);
+      const due = await store.nextDeliveryDue();
+      if (due !== undefined) next = Math.min(pollMs, Math.max(due.getTime() - Date.now(), 1));
+    } catch (error) {
+      log(`webhooks: the store could not be read (${(error as Error).message}); trying again in ${pollMs} ms`);
+    } finally {
+      pumping = false;
+    }
+    wakeIn(next);
+  };
+
+  const start = (delivery: WebhookDelivery): void => {
+    const controller = new AbortController();
+    inFlight.set(delivery.id, controller);
+    void attempt(delivery, controller.signal)
+      .catch((error: unknown) => {
+        // The attempt's outcome is unrecorded, so it is tried again later, as if it had failed: a merchant may see
+        // a webhook twice, never lose one. This gateway keeps the lease meanwhile.
+        if (closed) return;
+        const delay = retryDelay(Math.min(delivery.attempts + 1, WEBHOOK_MAX_RETRIES), backoffMs);
+        log(`webhook ${delivery.subject} ${delivery.subject_id}: the store could not record the attempt (${(error as Error).message}); trying again in ${delay} ms`);
+        setTimeout(() => void pump(), delay).unref();
+      })
+      .finally(() => {
+        inFlight.delete(delivery.id);
+        if (!closed) void pump();
+      });
+  };
+
+  const record = (delivery: WebhookDelivery, outcome: DeliveryOutcome): Promise<boolean> => store.recordDelivery(delivery.id, owner, outcome, new Date());
+
+  const attempt = async (delivery: WebhookDelivery, signal: AbortSignal): Promise<void> => {
+    const target = await loadTarget(delivery);
+    if (typeof target === 'string') {
+      await record(delivery, { state: 'failed', attempts: delivery.attempts, last_result: target });
+      return;
+    }
+    const { app, label, url } = target;
+    if (url === undefined) {
+      log(`webhook ${delivery.subject} ${delivery.subject_id} (app ${app.appId}): the app has no webhook URL, so none is sent`);
+      await record(delivery, { state: 'none', attempts: 0 });
+      return;
+    }
+    const attempts = delivery.attempts + 1;
+    const outcome = await postWebhook(url, target.body(Date.now()), timeoutMs, signal);
     if (closed) return;
-    const prefix = `webhook bill ${billId} (app ${app.appId}, out_trade_no ${bill.out_trade_no}) attempt ${attempts}: ${outcome.result}`;
+    const prefix = `webhook ${label} attempt ${attempts}: ${outcome.result}`;
     if (outcome.delivered) {
       log(`${prefix}; delivered`);
-      settle(billId, { state: 'delivered', attempts, last_result: outcome.result });
+      await record(delivery, { state: 'delivered', attempts, last_result: outcome.result });
       return;
     }
-    const retry = attempts;
-    if (retry > WEBHOOK_MAX_RETRIES) {
+    if (attempts > WEBHOOK_MAX_RETRIES) {
       log(`${prefix}; giving up after ${attempts} attempts`);
-      settle(billId, { state: 'failed', attempts, last_result: outcome.result });
+      await record(delivery, { state: 'failed', attempts, last_result: outcome.result });
       return;
     }
-    const delay = retryDelay(retry, backoffMs);
-    log(`${prefix}; retry ${retry} of ${WEBHOOK_MAX_RETRIES} in ${delay} ms`);
-    const next_attempt_at = new Date(Date.now() + delay).toISOString();
-    settle(billId, { state: 'pending', attempts, next_attempt_at, last_result: outcome.result });
-    schedule(billId, job, delay);
+    const delay = retryDelay(attempts, backoffMs);
+    log(`${prefix}; retry ${attempts} of ${WEBHOOK_MAX_RETRIES} in ${delay} ms`);
+    const nextAttemptAt = new Date(Date.now() + delay).toISOString();
+    await record(delivery, { state: 'pending', attempts, next_attempt_at: nextAttemptAt, last_result: outcome.result });
   };
 
+  /** What a delivery is about, its app, its URL and body, or why it cannot be sent. */
+  const loadTarget = async (delivery: WebhookDelivery) => {
+    const bill = delivery.subject === 'bill' ? await store.getBill(delivery.subject_id) : undefined;
+    const refund = delivery.subject === 'refund' ? await store.getRefund(delivery.subject_id) : undefined;
+    const billOf = bill ?? (refund === undefined ? undefined : await store.getBill(refund.bill_id));
+    const app = billOf === undefined ? undefined : apps.get(billOf.app_id);
+    if (billOf === undefined || app === undefined || (delivery.subject === 'refund' && refund === undefined)) return 'bill or app is gone';
+    const url = billOf.notify_url ?? app.webhookUrl;
+    if (refund !== undefined) {
+      return {
+        app,
+        url,
+        label: `refund ${refund.refund_no} (app ${app.appId}, out_trade_no ${billOf.out_trade_no})`,
+        body: (now: number) => buildRefundWebhookBody(refund, billOf, app, now),
+      };
+    }
+    return {
+      app,
+      url,
+      label: `bill ${billOf.id} (app ${app.appId}, out_trade_no ${billOf.out_trade_no})`,
+      body: (now: number) => buildWebhookBody(billOf, app, now),
+    };
+  };
+
+  const pending = async (): Promise<number> => (await store.listDeliveries({ state: 'pending' })).length;
+  wakeIn(0);
+
   return {
-    enqueue(billId) {
-      if (closed || jobs.has(billId)) return;
-      const bill = store.get(billId);
-      if (bill === undefined) return;
-      const app = apps.get(bill.app_id);
-      if (app?.webhookUrl === undefined) {
-        log(`webhook bill ${billId} (app ${bill.app_id}): the app has no webhook URL, so none is sent`);
-        store.update(billId, { webhook: { state: 'none', attempts: 0 } });
-        return;
-      }
-      const job: Job = {};
-      jobs.set(billId, job);
-      if (bill.webhook?.state !== 'pending') store.update(billId, { webhook: { state: 'pending', attempts: 0 } });
-      const due = bill.webhook?.next_attempt_at === undefined ? 0 : Date.parse(bill.webhook.next_attempt_at) - Date.now();
-      schedule(billId, job, Math.max(0, Number.isNaN(due) ? 0 : due));
+    kick: () => void pump(),
+    pending,
+    async idle() {
+      while (!closed && (await pending()) > 0) await new Promise((resolve) => setTimeout(resolve, 10));
     },
-    pending: () => jobs.size,
-    idle: () => (jobs.size === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve))),
     close() {
       closed = true;
-      for (const job of jobs.values()) {
-        if (job.timer !== undefined) clearTimeout(job.timer);
-        job.controller?.abort();
-      }
-      jobs.clear();
-      const resolved = waiters;
-      waiters = [];
-      for (const resolve of resolved) resolve();
+      if (timer !== undefined) clearTimeout(timer);
+      for (const controller of inFlight.values()) controller.abort();
+      inFlight.clear();
     },
   };
 }
