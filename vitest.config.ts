@@ -18,6 +18,8 @@ export default defineConfig({
           environment: 'node',
           include: ['server-sign/**/*.test.ts', 'gateway/**/*.test.ts', 'demo/**/*.test.ts', 'docs/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/**/*.test.ts'],
           testTimeout: 20000,
+          // One throwaway PostgreSQL for the store tests, removed at the end.
+          globalSetup: ['gateway/testing/postgres-setup.ts'],
         },
       },
     ],

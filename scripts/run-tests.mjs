@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ensureDeps } from './ensure-deps.mjs';
 import { findChromium } from './find-chromium.mjs';
+import { findPostgres } from './find-postgres.mjs';
 import { ensureSnippetRuntimes } from './snippet-runtimes.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -28,6 +29,8 @@ if (!chromium) {
   console.error('No Chromium available for the browser tests.');
   process.exit(1);
 }
+// The store tests start a PostgreSQL of their own from Debian's server programs; without them those tests are skipped.
+if (!findPostgres({ install: true })) console.log('PostgreSQL is not available: the PostgreSQL store tests are skipped');
 // The README's signing snippets are run in their own languages; install what Debian provides.
 const runtimes = ensureSnippetRuntimes({ install: true });
 const missing = Object.entries(runtimes).filter(([, path]) => !path).map(([language]) => language);
