@@ -12,7 +12,8 @@ it('exports exactly the public gateway API', () => {
     'createMemoryStore',
     'listen',
     'loadApps',
-    'openFileStore',
+    'openJournalStore',
+    'openPostgresStore',
     'parseApps',
     'startGateway',
   ]);

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../server-sign';
 import type { App } from './apps';
-import { openFileStore } from './bills/file-store';
+import { openJournalStore } from './stores/journal/journal-store';
 import { FULL_APP, signedBill } from './testing/fixtures';
 import { startReceiver, waitFor } from './testing/receiver';
 
@@ -108,13 +108,13 @@ describe('a gateway with SPAY_DATA_DIR, killed mid-delivery and restarted', () =
     // The attempt cut short by the kill is not counted: the journal had one attempt, so this is the second.
     expect(second.output()).toMatch(new RegExp(`webhook bill ${String(paid.id)} .*attempt 2: HTTP 200 success; delivered`));
 
-    const journal = openFileStore(dataDir);
+    const journal = openJournalStore(dataDir);
     try {
-      expect(journal.list(10).map((bill) => bill.id)).toEqual([open.id, paid.id]);
-      expect(journal.get(String(paid.id))?.webhook).toMatchObject({ state: 'delivered', attempts: 2 });
-      expect(journal.pendingWebhooks()).toEqual([]);
+      expect((await journal.listBills({ limit: 10 })).map((bill) => bill.id)).toEqual([open.id, paid.id]);
+      expect(await journal.getDelivery('bill', String(paid.id))).toMatchObject({ state: 'delivered', attempts: 2 });
+      expect(await journal.listDeliveries({ state: 'pending' })).toEqual([]);
     } finally {
-      journal.close();
+      await journal.close();
     }
   });
 });

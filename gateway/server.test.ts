@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryStore } from './bills/memory-store';
+import { createMemoryStore } from './stores/memory/memory-store';
 import { listen } from './http/listen';
 import type { RunningGateway } from './server';
 import { FULL_APP, signedBill, testGateway, testServer } from './testing/fixtures';
@@ -39,7 +39,7 @@ describe('startGateway', () => {
     const result = await postChunked(`${server.url}/1/pay/jsbutton/bill`, ['{"pad":"', ...Array(8).fill(chunk), '"}']);
     expect(result.status).toBe(413);
     expect(JSON.parse(result.body)).toMatchObject({ result_code: 22, field: 'body' });
-    expect(server.gateway.store.list(1000)).toEqual([]);
+    expect((await server.gateway.store.listBills({ limit: 1000 }))).toEqual([]);
   });
 
   it('answers 413 to a body declared past 16 KiB once it is drained, then closes the connection', async () => {
@@ -70,7 +70,7 @@ describe('startGateway', () => {
 
 describe('createGateway', () => {
   it('answers RUNTIME_ERROR when the store fails, without leaking why', async () => {
-    const store = { ...createMemoryStore(), insert: () => {
+    const store = { ...createMemoryStore(), openBill: async (): Promise<never> => {
       throw new Error('disk full at /var/secret/path');
     } };
     const gateway = testGateway({ store });
@@ -92,11 +92,15 @@ describe('createGateway', () => {
       headers: { 'Content-Type': 'text/plain' },
       body: JSON.stringify(signedBill()),
     }))).json()) as { id: string }).id;
-    store.update(id, { status: 'PAID', webhook: { state: 'pending', attempts: 3, next_attempt_at: new Date(Date.now() + 60_000).toISOString() } });
+    await store.transitionBill(id, ['UNPAID'], { status: 'PAID' });
+    await store.enqueueDelivery({ id: 'd1', app_id: FULL_APP.appId, subject: 'bill', subject_id: id }, new Date(Date.now() + 60_000));
     const restarted = testGateway({ store, apps: [{ ...FULL_APP, webhookUrl: 'http://127.0.0.1:9/never' }] });
-    expect(restarted.webhooks.pending()).toBe(1);
+    expect(await restarted.webhooks.pending()).toBe(1);
+    // Not due for a minute: nothing is attempted, and closing leaves it pending for a later run.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await store.getDelivery('bill', id)).toMatchObject({ state: 'pending', attempts: 0 });
     await restarted.close();
-    expect(restarted.webhooks.pending()).toBe(0);
+    expect(await store.getDelivery('bill', id)).toMatchObject({ state: 'pending', attempts: 0 });
     await gateway.close();
   });
 });

@@ -21,7 +21,7 @@ async function post(body: unknown, contentType = 'text/plain;charset=UTF-8'): Pr
   return { status: response.status, answer: (await response.json()) as Answer, headers: response.headers };
 }
 
-const billsFor = (outTradeNo: unknown) => server.gateway.store.list(1000).filter((bill) => bill.out_trade_no === String(outTradeNo));
+const billsFor = async (outTradeNo: unknown) => (await server.gateway.store.listBills({ limit: 1000 })).filter((bill) => bill.out_trade_no === String(outTradeNo));
 
 describe('bill API over HTTP: every refusal is reachable', () => {
   it.each<[string, () => unknown, number, string, number]>([
@@ -45,7 +45,7 @@ describe('bill API over HTTP: every refusal is reachable', () => {
     const body = signedBill({ amount: 6800 });
     const result = await post({ ...body, amount: 1 });
     expect(result.answer).toMatchObject({ result_code: 20, field: 'sign' });
-    expect(billsFor(body.out_trade_no)).toEqual([]);
+    expect(await billsFor(body.out_trade_no)).toEqual([]);
   });
 
   it('answers an unknown bill id with BILL_NOT_FOUND', async () => {
@@ -83,7 +83,7 @@ describe('bill API over HTTP: one bill per order', () => {
     const second = await post({ ...body, amount: String(body.amount) });
     expect(first.answer.result_code).toBe(0);
     expect(second.answer.id).toBe(first.answer.id);
-    expect(billsFor(body.out_trade_no)).toHaveLength(1);
+    expect(await billsFor(body.out_trade_no)).toHaveLength(1);
   });
 
   it('makes exactly one bill from 50 concurrent identical requests', async () => {
@@ -93,7 +93,7 @@ describe('bill API over HTTP: one bill per order', () => {
     expect(results.every((result) => result.answer.result_code === 0)).toBe(true);
     expect(ids.size).toBe(1);
     expect(new Set(results.map((result) => result.answer.pay_sign)).size).toBe(1);
-    expect(billsFor(body.out_trade_no)).toHaveLength(1);
+    expect(await billsFor(body.out_trade_no)).toHaveLength(1);
   });
 
   it('lets the buyer retry with another channel on the same bill', async () => {
@@ -102,7 +102,7 @@ describe('bill API over HTTP: one bill per order', () => {
     const second = await post({ ...body, channel: 'WX_NATIVE' });
     expect(second.answer).toMatchObject({ result_code: 0, id: first.answer.id, channel: 'WX_NATIVE' });
     expect(second.answer).toHaveProperty('code_url');
-    expect(server.gateway.store.get(first.answer.id)?.channel).toBe('WX_NATIVE');
+    expect((await server.gateway.store.getBill(first.answer.id))?.channel).toBe('WX_NATIVE');
   });
 
   it.each<[string, Record<string, unknown>]>([
@@ -115,7 +115,7 @@ describe('bill API over HTTP: one bill per order', () => {
     expect(result.status).toBe(400);
     expect(result.answer).toMatchObject({ result_code: 5, field: 'out_trade_no' });
     expect(result.answer.err_detail).toMatch(/out_trade_no .* is already used with another title or amount/);
-    expect(billsFor(body.out_trade_no)).toHaveLength(1);
+    expect(await billsFor(body.out_trade_no)).toHaveLength(1);
   });
 
   it('refuses a new request for an order that is already paid', async () => {
@@ -174,7 +174,7 @@ describe('bill API over HTTP: each channel answers like the real one', () => {
     expect(answer.timestamp).toMatch(/^\d{10}$/);
     const signed = `appId=${answer.app_id}&nonceStr=${answer.nonce_str}&package=${answer.package}&signType=MD5&timeStamp=${answer.timestamp}&key=${SANDBOX_WECHAT_API_KEY}`;
     expect(answer.pay_sign).toBe(createHash('md5').update(signed, 'utf8').digest('hex').toUpperCase());
-    expect(server.gateway.store.get(answer.id)?.jsapi?.prepay_id).toBe(String(answer.package).slice('prepay_id='.length));
+    expect((await server.gateway.store.getBill(answer.id))?.jsapi?.prepay_id).toBe(String(answer.package).slice('prepay_id='.length));
   });
 
   it('reports the status of a bill', async () => {

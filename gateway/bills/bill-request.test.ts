@@ -71,7 +71,7 @@ describe('POST /1/pay/jsbutton/bill refuses a bad field', () => {
     expect(answer).toMatchObject({ result_code: code, field });
     expect(answer.err_detail).toContain(field);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
-    expect(gateway.store.list(10)).toEqual([]);
+    expect((await gateway.store.listBills({ limit: 10 }))).toEqual([]);
   });
 });
 
@@ -94,7 +94,7 @@ describe('POST /1/pay/jsbutton/bill refuses a bad payload', () => {
     expect(answer).toMatchObject({ result_code: 22, result_msg: 'PAYLOAD_INVALID', field: 'body' });
     expect(answer.err_detail).toMatch(/^body /);
     expect(answer.err_detail).toMatch(detail);
-    expect(gateway.store.list(10)).toEqual([]);
+    expect((await gateway.store.listBills({ limit: 10 }))).toEqual([]);
   });
 });
 
@@ -111,13 +111,13 @@ describe('POST /1/pay/jsbutton/bill accepts what real pages send', () => {
       new Request('http://gateway.test/1/pay/jsbutton/bill', { method: 'POST', headers: { 'Content-Type': contentType }, body: JSON.stringify(makeBody()) }),
     );
     expect(await response.json()).toMatchObject({ result_code: 0, result_msg: 'OK', err_detail: '' });
-    expect(gateway.store.list(10)).toHaveLength(1);
+    expect((await gateway.store.listBills({ limit: 10 }))).toHaveLength(1);
   });
 
   it('keeps the amount exactly as sent and the fee as a number', async () => {
     const gateway = testGateway();
     const body = signedBill({ amount: '6800', optional: '{"shop":"demo"}' });
     const answer = (await (await gateway.handle(billRequest(body))).json()) as { id: string };
-    expect(gateway.store.get(answer.id)).toMatchObject({ amount: '6800', fee: 6800, optional: { shop: 'demo' }, status: 'UNPAID' });
+    expect((await gateway.store.getBill(answer.id))).toMatchObject({ amount: '6800', fee: 6800, optional: { shop: 'demo' }, status: 'UNPAID' });
   });
 });

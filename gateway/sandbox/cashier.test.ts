@@ -92,11 +92,11 @@ describe('paying at the sandbox cashier', () => {
     expect(Object.fromEntries(location.searchParams)).toEqual({
       order: 'a b',
       lang: 'zh',
-      out_trade_no: server.gateway.store.get(bill.id)?.out_trade_no,
+      out_trade_no: (await server.gateway.store.getBill(bill.id))?.out_trade_no,
       trade_success: 'true',
       channel: 'JD_WEB',
     });
-    const stored = server.gateway.store.get(bill.id);
+    const stored = (await server.gateway.store.getBill(bill.id));
     expect(stored).toMatchObject({ status: 'PAID' });
     expect(Date.parse(stored?.paid_at ?? '')).not.toBeNaN();
     const status = (await (await fetch(`${server.url}/1/pay/jsbutton/bill/${bill.id}`)).json()) as Record<string, unknown>;
@@ -106,11 +106,11 @@ describe('paying at the sandbox cashier', () => {
   it('pays once when paid twice, and still redirects', async () => {
     const bill = await openBill({ return_url: 'https://shop.example/return' });
     await act(bill.id, 'pay');
-    const paidAt = server.gateway.store.get(bill.id)?.paid_at;
+    const paidAt = (await server.gateway.store.getBill(bill.id))?.paid_at;
     const again = await act(bill.id, 'pay');
     expect(again.status).toBe(303);
     expect(again.headers.get('location')).toMatch(/^https:\/\/shop\.example\/return\?out_trade_no=/);
-    expect(server.gateway.store.get(bill.id)?.paid_at).toBe(paidAt);
+    expect((await server.gateway.store.getBill(bill.id))?.paid_at).toBe(paidAt);
     expect(server.lines.filter((line) => line.includes(`bill ${bill.id}`) && line.includes('no webhook URL'))).toHaveLength(1);
   });
 
@@ -132,7 +132,7 @@ describe('paying at the sandbox cashier', () => {
     const response = await act(bill.id, action);
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe(`${server.url}/sandbox/result/${bill.id}`);
-    expect(server.gateway.store.get(bill.id)?.status).toBe(status);
+    expect((await server.gateway.store.getBill(bill.id))?.status).toBe(status);
     const { html } = await page(`/sandbox/result/${bill.id}`);
     expect(html).toContain(text);
     expect(html).toContain(`href="/sandbox/cashier/${bill.id}"`);
@@ -143,7 +143,7 @@ describe('paying at the sandbox cashier', () => {
     await act(bill.id, 'pay');
     await act(bill.id, 'cancel');
     await act(bill.id, 'fail');
-    expect(server.gateway.store.get(bill.id)?.status).toBe('PAID');
+    expect((await server.gateway.store.getBill(bill.id))?.status).toBe('PAID');
   });
 
   it('reopens a cancelled bill when the order is requested again', async () => {
@@ -152,7 +152,7 @@ describe('paying at the sandbox cashier', () => {
     await act(first.id, 'cancel');
     const again = (await (await server.gateway.handle(billRequest(body, server.url))).json()) as { id: string };
     expect(again.id).toBe(first.id);
-    expect(server.gateway.store.get(first.id)?.status).toBe('UNPAID');
+    expect((await server.gateway.store.getBill(first.id))?.status).toBe('UNPAID');
     expect((await page(`/sandbox/result/${first.id}`)).html).toContain('未支付');
   });
 });
@@ -170,7 +170,7 @@ describe('sandbox WeChat JSAPI payment', () => {
     const response = await jsapiPay({ package: bill.package, pay_sign: bill.pay_sign, result });
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     expect(await response.json()).toMatchObject({ result_code: 0, err_msg: `get_brand_wcpay_request:${result}` });
-    expect(server.gateway.store.get(bill.id)?.status).toBe(status);
+    expect((await server.gateway.store.getBill(bill.id))?.status).toBe(status);
   });
 
   it.each<[string, (bill: Record<string, string>) => unknown, number, string]>([
@@ -182,7 +182,7 @@ describe('sandbox WeChat JSAPI payment', () => {
     const bill = await openBill({ channel: 'BC_WX_JSAPI', openid: 'o-buyer' });
     const response = await jsapiPay(makeBody(bill));
     expect(await response.json()).toMatchObject({ result_code: code, field });
-    expect(server.gateway.store.get(bill.id)?.status).toBe('UNPAID');
+    expect((await server.gateway.store.getBill(bill.id))?.status).toBe('UNPAID');
   });
 });
 

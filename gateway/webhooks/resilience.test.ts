@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { type Server, type Socket, createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../apps';
 import type { Bill } from '../bills/bill';
-import { openFileStore } from '../bills/file-store';
-import { createMemoryStore } from '../bills/memory-store';
-import type { BillStore } from '../bills/store';
+import { JOURNAL_FILE } from '../stores/journal/journal-store';
+import { createMemoryStore } from '../stores/memory/memory-store';
+import type { Store } from '../stores/store';
 import type { GatewayOptions } from '../handler';
 import { FULL_APP, newOrderNo, signedBill, testServer } from '../testing/fixtures';
 import { startReceiver, waitFor } from '../testing/receiver';
@@ -141,9 +141,9 @@ describe('a merchant endpoint that is down, slow or answers garbage', () => {
     const created = await Promise.all(Array.from({ length: 20 }, () => createBill()));
     expect(created.map((answer) => answer.result_code)).toEqual(Array(20).fill(0));
     expect(new Set(created.map((answer) => answer.id)).size).toBe(20);
-    expect(server.gateway.webhooks.pending()).toBe(1);
-    expect(server.gateway.store.get(paid.id)?.webhook).toMatchObject({ state: 'pending' });
-    expect(server.gateway.store.get(paid.id)?.webhook?.attempts).toBeGreaterThanOrEqual(3);
+    expect((await server.gateway.webhooks.pending())).toBe(1);
+    expect((await server.gateway.store.getDelivery('bill', paid.id))).toMatchObject({ state: 'pending' });
+    expect((await server.gateway.store.getDelivery('bill', paid.id))?.attempts).toBeGreaterThanOrEqual(3);
   });
 });
 
@@ -155,8 +155,9 @@ describe('webhooks after a restart', () => {
     const receiver = await startReceiver((_n, res) => res.end('success'));
     cleanups.push(receiver.close);
 
-    // What a gateway stopped mid-retry leaves in its journal: one retry overdue, one 400 ms ahead.
-    const paidBill = (id: string, attempts: number, nextAttemptAt: number): Bill => ({
+    // What a gateway of the previous release, stopped mid-retry, left in its journal (one bill a line, its webhook's
+    // state on it): one retry overdue, one 400 ms ahead.
+    const paidBill = (id: string, attempts: number, nextAttemptAt: number): Bill & { webhook: object } => ({
       id,
       app_id: FULL_APP.appId,
       out_trade_no: newOrderNo(),
@@ -171,13 +172,11 @@ describe('webhooks after a restart', () => {
       webhook: { state: 'pending', attempts, next_attempt_at: new Date(nextAttemptAt).toISOString(), last_result: 'HTTP 500' },
     });
     const dueLater = Date.now() + 400;
-    const journal = openFileStore(dataDir);
-    journal.insert(paidBill('overdue', 3, Date.now() - 60_000));
-    journal.insert(paidBill('later', 1, dueLater));
-    journal.close();
+    const lines = [paidBill('overdue', 3, Date.now() - 60_000), paidBill('later', 1, dueLater)].map((bill) => `${JSON.stringify(bill)}\n`);
+    writeFileSync(join(dataDir, JOURNAL_FILE), lines.join(''));
 
-    const { server, lines } = await gatewayFor(receiver.url, { dataDir });
-    expect(server.gateway.webhooks.pending()).toBe(2);
+    const { server, lines: log } = await gatewayFor(receiver.url, { dataDir });
+    expect((await server.gateway.webhooks.pending())).toBe(2);
     const record = () => {
       for (const hit of receiver.received) {
         const id = (JSON.parse(hit.body) as { message_detail: { bill_id: string } }).message_detail.bill_id;
@@ -191,7 +190,7 @@ describe('webhooks after a restart', () => {
     record();
     expect(arrivals.get('later')).toBeGreaterThanOrEqual(dueLater - TIMER_SLACK_MS);
     // The attempt count carries on from the journal.
-    expect(lines.map((line) => line.text).filter((text) => text.includes('delivered'))).toEqual([
+    expect(log.map((line) => line.text).filter((text) => text.includes('delivered'))).toEqual([
       expect.stringMatching(/^webhook bill overdue .*attempt 4: HTTP 200 success; delivered$/),
       expect.stringMatching(/^webhook bill later .*attempt 2: HTTP 200 success; delivered$/),
     ]);
@@ -205,15 +204,15 @@ describe('a store that cannot record a delivery attempt', () => {
     cleanups.push(receiver.close);
     const memory = createMemoryStore();
     let failuresLeft = 1;
-    const store: BillStore = {
+    const store: Store = {
       ...memory,
-      update(id, patch) {
+      async recordDelivery(id, owner, outcome, now) {
         // Paying still works; recording the first attempt's outcome fails, as on a disk that just filled up.
-        if (failuresLeft > 0 && (patch.webhook?.attempts ?? 0) > 0) {
+        if (failuresLeft > 0 && outcome.attempts > 0) {
           failuresLeft -= 1;
           throw new Error('ENOSPC: no space left on device, write');
         }
-        return memory.update(id, patch);
+        return memory.recordDelivery(id, owner, outcome, now);
       },
     };
     const { server, lines, createBill } = await gatewayFor(receiver.url, { store });
@@ -226,6 +225,6 @@ describe('a store that cannot record a delivery attempt', () => {
     );
     // The merchant hears the payment twice rather than never: webhooks are delivered at least once.
     expect(receiver.received).toHaveLength(2);
-    expect(store.get(id)?.webhook).toMatchObject({ state: 'delivered', attempts: 1 });
+    expect((await store.getDelivery('bill', id))).toMatchObject({ state: 'delivered', attempts: 1 });
   });
 });
