@@ -24,16 +24,17 @@ export interface LoadRun {
 /**
  * Drives `total` requests through `concurrency` clients, each sending its next request as soon as the
  * previous answer has been read, over one keep-alive agent. `next(i)` makes request i (in start order);
- * `onAnswer(i, answer)` sees each answer.
+ * `onAnswer(i, answer)` sees each answer. Given several URLs (gateways sharing one store), request i goes to
+ * URL i mod their number, so that an order's repeats land on different gateways.
  */
 export async function runClosedLoop(options: {
-  url: string;
+  url: string | readonly string[];
   total: number;
   concurrency: number;
   next(index: number): LoadRequest;
   onAnswer?(index: number, answer: LoadAnswer): void;
 }): Promise<LoadRun> {
-  const base = new URL(options.url);
+  const bases = (typeof options.url === 'string' ? [options.url] : options.url).map((url) => new URL(url));
   const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency, maxFreeSockets: options.concurrency });
   const latencies: number[] = [];
   let started = 0;
@@ -41,7 +42,7 @@ export async function runClosedLoop(options: {
     while (started < options.total) {
       const index = started;
       started += 1;
-      const answer = await send(agent, base, options.next(index));
+      const answer = await send(agent, bases[index % bases.length] as URL, options.next(index));
       latencies.push(answer.ms);
       options.onAnswer?.(index, answer);
     }
@@ -55,7 +56,7 @@ export async function runClosedLoop(options: {
   return { elapsedMs: performance.now() - begin, latencies };
 }
 
-function send(agent: Agent, base: URL, load: LoadRequest): Promise<LoadAnswer> {
+function send(agent: Agent, base: URL, load: LoadRequest, retried = false): Promise<LoadAnswer> {
   return new Promise((resolve) => {
     const start = performance.now();
     const body = load.body === undefined ? undefined : Buffer.from(load.body, 'utf8');
@@ -75,7 +76,12 @@ function send(agent: Agent, base: URL, load: LoadRequest): Promise<LoadAnswer> {
         res.on('error', (error) => resolve({ status: 0, body: '', ms: performance.now() - start, error: error.message }));
       },
     );
-    req.on('error', (error) => resolve({ status: 0, body: '', ms: performance.now() - start, error: error.message }));
+    req.on('error', (error) => {
+      // A kept-alive socket the server closed as idle just as this request went out: send it again on a new one, as
+      // HTTP clients do (https://nodejs.org/api/http.html#requestreusedsocket). Requests of a load are idempotent.
+      if (req.reusedSocket && !retried && (error as NodeJS.ErrnoException).code === 'ECONNRESET') return void send(agent, base, load, true).then(resolve);
+      resolve({ status: 0, body: '', ms: performance.now() - start, error: error.message });
+    });
     req.end(body);
   });
 }

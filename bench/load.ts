@@ -14,8 +14,8 @@ export const REQUEST_KINDS: readonly RequestKind[] = ['new', 'duplicate', 'badSi
 
 /** How to drive the mixed load; the shares are fractions of `total` (the rest are new orders). */
 export interface MixedLoadOptions {
-  /** The gateway's base URL, e.g. http://127.0.0.1:40123. */
-  url: string;
+  /** The gateway's base URL, e.g. http://127.0.0.1:40123, or several gateways' on one store (requests alternate). */
+  url: string | readonly string[];
   total: number;
   concurrency: number;
   /** Same out_trade_no, title and amount as an earlier order (half of them the order just sent: a double click). */

@@ -1,55 +1,21 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../server-sign';
 import type { App } from './apps';
 import { openJournalStore } from './stores/journal/journal-store';
 import { FULL_APP, signedBill } from './testing/fixtures';
+import { startGatewayProcess, stopGatewayProcesses } from './testing/gateway-process';
 import { startReceiver, waitFor } from './testing/receiver';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BACKOFF_MS = 200;
 
-/** A gateway process as the test sees it: its URL, everything it printed, and its exit. */
-interface GatewayProcess {
-  url: string;
-  output(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  child: ChildProcess;
-}
-
-const children: ChildProcess[] = [];
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  stopGatewayProcesses();
   while (cleanups.length > 0) await cleanups.pop()?.();
 });
-
-/**
- * Starts `gateway/server.ts` in a process of its own. Node loads tsx as a hook rather than through the tsx
- * command, because that command runs the script in a second process which a SIGKILL to the first would orphan.
- */
-async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/server.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, GATEWAY_PORT: '0', GATEWAY_HOST: '', SPAY_PUBLIC_URL: '', SPAY_DEMO_WEBHOOK_URL: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  await waitFor(() => /^bills: /m.test(output) || child.exitCode !== null, 10_000);
-  const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
-  if (url === undefined) throw new Error(`the gateway did not start:\n${output}`);
-  return { url, output: () => output, exited, child };
-}
 
 async function postBill(url: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
   const response = await fetch(`${url}/1/pay/jsbutton/bill`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify(body) });

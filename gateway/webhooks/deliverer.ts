@@ -26,7 +26,7 @@ export interface DelivererOptions {
   backoffMs: number;
   timeoutMs: number;
   log: (line: string) => void;
-  /** How long a claim keeps other gateways off a delivery; default the attempt timeout + 20 s. */
+  /** How long a claim keeps other gateways off a delivery; default twice the attempt timeout + 5 s (25 s). */
   leaseMs?: number;
   /** How often the queue is looked at for webhooks other gateways queued or left; default 5 s. */
   pollMs?: number;
@@ -41,7 +41,7 @@ const CLAIM_BATCH = 50;
  */
 export function createWebhookDeliverer(options: DelivererOptions): WebhookDeliverer {
   const { store, apps, backoffMs, timeoutMs, log } = options;
-  const leaseMs = options.leaseMs ?? timeoutMs + 20_000;
+  const leaseMs = options.leaseMs ?? timeoutMs * 2 + 5_000;
   const pollMs = options.pollMs ?? 5_000;
   const owner = `${hostname()}:${process.pid}:${randomBytes(6).toString('hex')}`;
   const inFlight = new Map<string, AbortController>();

@@ -123,7 +123,12 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     findBill: async (appId, mode, no) =>
       (await query<{ data: Bill }>('SELECT data FROM spay_bills WHERE app_id = $1 AND mode = $2 AND out_trade_no = $3', [appId, mode, no])).rows[0]?.data,
     findBillByPrepayId: async (prepayId) => (await query<{ data: Bill }>('SELECT data FROM spay_bills WHERE prepay_id = $1', [prepayId])).rows[0]?.data,
-    openBill: (candidate, reopen) => step((tx) => openBillIn(tx, candidate, reopen)),
+    async openBill(candidate, reopen) {
+      // Most requests are new orders: one statement, no transaction. Only an order that has a bill takes the locked path.
+      const inserted = await query(`${INSERT_BILL} ON CONFLICT (app_id, mode, out_trade_no) DO NOTHING`, billColumns(candidate));
+      if (inserted.rowCount === 1) return { outcome: 'created', bill: candidate };
+      return step((tx) => openBillIn(tx, candidate, reopen));
+    },
     transitionBill: (id, from, patch, webhook) => step((tx) => transitionBillIn(tx, id, from, patch, webhook, new Date())),
     updateBill: (id, patch) => step((tx) => updateBillIn(tx, id, patch)),
     async listBills(filter) {
@@ -205,11 +210,7 @@ function transaction(client: pg.PoolClient): StoreTx {
     bill: (id) => one<Bill>('SELECT data FROM spay_bills WHERE id = $1 FOR UPDATE', [id]),
     billByOrder: (appId, mode, no) => one<Bill>('SELECT data FROM spay_bills WHERE app_id = $1 AND mode = $2 AND out_trade_no = $3 FOR UPDATE', [appId, mode, no]),
     async insertBill(bill) {
-      await client.query(
-        `INSERT INTO spay_bills (id, app_id, mode, out_trade_no, status, channel, fee, refunded_fee, prepay_id, created_at, paid_at, data)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-        billColumns(bill),
-      );
+      await client.query(INSERT_BILL, billColumns(bill));
     },
     async putBill(bill) {
       const [id, , , , status, channel, fee, refunded, prepayId, , paidAt, data] = billColumns(bill);
@@ -235,6 +236,9 @@ function transaction(client: pg.PoolClient): StoreTx {
     insertDelivery: (delivery) => insertDelivery((text, values) => client.query(text, values), delivery),
   };
 }
+
+const INSERT_BILL = `INSERT INTO spay_bills (id, app_id, mode, out_trade_no, status, channel, fee, refunded_fee, prepay_id, created_at, paid_at, data)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`;
 
 function billColumns(bill: Bill): unknown[] {
   return [
