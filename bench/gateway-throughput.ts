@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_APP } from '../gateway/apps';
 import { type RunningGateway, startGateway } from '../gateway/server';
+import { openPostgresStore } from '../gateway/stores/postgres/postgres-store';
+import { type PostgresCluster, createDatabase, startPostgresCluster } from '../gateway/testing/postgres-cluster';
 import { startBridgeServer } from './bridge-server';
 import { startHelloServer } from './hello-server';
 import type { LoadWorker } from './load-worker-client';
@@ -23,15 +25,18 @@ export interface ThroughputOptions {
  * Bill creation at a fresh gateway per run (in this process) against the same bodies at a plain
  * node:http server (the ceiling) and at the gateway's HTTP bridge with a trivial handler (to split the
  * gap), and at a gateway keeping its bills in a journal (dataDir), interleaved run by run so that all
- * see the same machine. Also reads the heap the gateway's memory store keeps per bill. Throws when a bill is refused, since then the figure would lie.
+ * see the same machine, and at a gateway on a throwaway PostgreSQL when this machine has one. Also reads the heap the gateway's memory store keeps per bill. Throws when a bill is refused, since then the figure would lie.
  */
 export async function runThroughputBench(options: ThroughputOptions): Promise<{ rows: Row[]; notes: string[] }> {
   const { worker, requests, concurrency } = options;
   const hello = await startHelloServer();
   const bridge = await startBridgeServer();
   const series: Record<string, number[]> = {};
-  const push = (key: string, value: number) => (series[key] ??= []).push(value);
   const notes: string[] = [];
+  // A throwaway PostgreSQL on this machine, as the tests start one; without PostgreSQL its rows stay empty.
+  const cluster: PostgresCluster | undefined = await startPostgresCluster();
+  if (cluster === undefined) notes.push('PostgreSQL is not installed here: its rows are empty.');
+  const push = (key: string, value: number) => (series[key] ??= []).push(value);
   try {
     // One warm-up each, so that the first measured run is not the one that JIT-compiles the paths.
     const warm = await newGateway();
@@ -66,6 +71,19 @@ export async function runThroughputBench(options: ThroughputOptions): Promise<{ 
         rmSync(dataDir, { recursive: true, force: true });
       }
       checkAllCreated(journaled, 'journal store');
+      if (cluster !== undefined) {
+        const database = await createDatabase(cluster.url);
+        const onDatabase = await startGateway({ apps: [{ ...DEMO_APP, channels: [...DEMO_APP.channels] }], port: 0, log: () => {}, store: await openPostgresStore(database.url) });
+        try {
+          const stored = await worker.run({ kind: 'bills', url: onDatabase.url, total: requests, concurrency });
+          checkAllCreated(stored, 'PostgreSQL store');
+          push('pgRate', stored.throughput);
+          push('pgP99', stored.latency.p99);
+        } finally {
+          await onDatabase.close();
+          await database.drop();
+        }
+      }
       const plain = await worker.run({ kind: 'hello', url: hello.url, total: requests, concurrency });
       const bridged = await worker.run({ kind: 'hello', url: bridge.url, total: requests, concurrency });
       push('gwRate', bills.throughput);
@@ -84,6 +102,7 @@ export async function runThroughputBench(options: ThroughputOptions): Promise<{ 
   } finally {
     await hello.close();
     await bridge.close();
+    await cluster?.stop();
   }
   const load = `${requests.toLocaleString('en-US')} req, ${concurrency} clients`;
   const row = (figure: string, key: string, unit: Row['unit']): Row => ({ section: 'gateway', figure, unit, values: series[key] ?? [] });
@@ -99,6 +118,8 @@ export async function runThroughputBench(options: ThroughputOptions): Promise<{ 
       row('gateway / hello throughput', 'ratio', 'ratio'),
       row('POST /bill throughput, journal store (dataDir, fdatasync per bill)', 'journalRate', 'req/s'),
       row('POST /bill latency p99, journal store', 'journalP99', 'ms'),
+      row('POST /bill throughput, PostgreSQL store (one gateway, pool of 10)', 'pgRate', 'req/s'),
+      row('POST /bill latency p99, PostgreSQL store', 'pgP99', 'ms'),
       row('gateway HTTP bridge alone (listenForAnswers(), trivial handler)', 'bridgeRate', 'req/s'),
       row('gateway HTTP bridge alone, latency p99', 'bridgeP99', 'ms'),
       row('gateway HTTP bridge alone / hello throughput', 'bridgeRatio', 'ratio'),

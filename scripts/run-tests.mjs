@@ -1,4 +1,4 @@
-// `npm test`: finds (or installs) Chromium, builds, type-checks, runs the unit suites (Vitest) and
+// `npm test`: finds (or installs) Chromium and PostgreSQL, builds, type-checks, runs the unit suites (Vitest) and
 // the browser suites (Playwright), then prints one closing line with the totals.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
