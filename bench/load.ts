@@ -94,7 +94,7 @@ export async function runMixedLoad(options: MixedLoadOptions): Promise<MixedLoad
       if (answer.status === 0) transportErrors += 1;
       if (answer.status >= 500) serverErrors += 1;
       const where = `request ${index} (${planned.kind})`;
-      if (answer.status === 0 || answer.status >= 500) return breach(`${where}: ${outcome.name}`);
+      if (answer.status === 0 || answer.status >= 500) return breach(`${where}: ${outcome.name}${outcome.detail === "" ? "" : ` (${outcome.detail})`}`);
       switch (planned.kind) {
         case 'new':
         case 'duplicate':

@@ -73,7 +73,7 @@ describe.skipIf(postgresUrl === '')('three gateway processes on one PostgreSQL',
     expect(result.serverErrors).toBe(0);
     expect(result.counts.duplicate.OK).toBeGreaterThan(1000);
     expect(result.counts.badSign.SIGN_INVALID).toBeGreaterThan(500);
-  }, 120_000);
+  }, 300_000);
 
   it('pays a bill once when two gateways are told at the same instant, and sends one webhook', async () => {
     const receiver = await startReceiver((_n, res) => res.end('success'));
