@@ -8,7 +8,8 @@ export function billView(bill: Bill, refunded: boolean, withDetail: boolean): Re
     id: bill.id,
     bill_no: bill.out_trade_no,
     total_fee: bill.fee,
-    trade_no: bill.trade_no ?? '',
+    // The sandbox channel's trade number is the bill id; a live channel's is its own.
+    trade_no: bill.trade_no ?? (bill.status === 'PAID' ? bill.id : ''),
     channel: channelFamily(bill.channel),
     sub_channel: bill.channel,
     title: bill.title,
