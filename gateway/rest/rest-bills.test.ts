@@ -145,6 +145,19 @@ describe('SDK quirks', () => {
     }
   });
 
+  it.each([-14, 14])('accepts a timestamp %i minutes off, inside the 15-minute window', async (minutes) => {
+    const body = restSigned({ channel: 'WX_NATIVE', total_fee: 1, bill_no: newBillNo(), title: 't' }, 'app', REST_APP, Date.now() + minutes * 60_000);
+    expect((await call(restPost(BASE, '/2/rest/bill', body))).json).toMatchObject({ result_code: 0 });
+  });
+
+  it.each(['application/json', 'application/json; charset=UTF-8', 'application/json;charset=utf-8;', 'text/plain;charset=UTF-8'])(
+    'reads a JSON body sent as %s',
+    async (type) => {
+      const body = restSigned({ channel: 'WX_NATIVE', total_fee: 1, bill_no: newBillNo(), title: 't' });
+      expect((await call(restPost(BASE, '/2/rest/bill', body, type))).json).toMatchObject({ result_code: 0, result_msg: 'OK' });
+    },
+  );
+
   it('reads para encoded as form data, spaces as +', async () => {
     const para = JSON.stringify(restSigned({ limit: 1, title: 'a b' }));
     const encoded = new URLSearchParams({ para }).toString();
@@ -287,6 +300,10 @@ describe('test mode', () => {
     expect((await get('/2/rest/refunds', { bill_no: billNo })).json.refunds).toEqual([]);
     expect((await get('/2/rest/sandbox/refunds', { bill_no: billNo }, 'test')).json.refunds).toHaveLength(1);
     expect((await get('/2/rest/sandbox/refund/status', { refund_no: refundNo }, 'test')).json.refund_status).toBe('SUCCESS');
+    expect((await get('/2/rest/sandbox/refunds/count', { bill_no: billNo }, 'test')).json.count).toBe(1);
+    expect((await get('/2/rest/refunds/count', { bill_no: billNo })).json.count).toBe(0);
+    expect((await get(`/2/rest/sandbox/refund/${testRefund.json.id}`, {}, 'test')).json).toMatchObject({ result_code: 0, refund: { refund_no: refundNo } });
+    expect((await get(`/2/rest/refund/${testRefund.json.id}`)).json.result_code).toBe(13);
     expect((await get('/2/rest/refund/status', { refund_no: refundNo })).json.result_code).toBe(13);
   });
 });
