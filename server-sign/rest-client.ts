@@ -70,6 +70,8 @@ export interface RestBillRecord {
   title: string;
   spay_result: boolean;
   create_time: number;
+  /** The same as create_time, for the Java SDK. */
+  created_time: number;
   success_time?: number;
   /** A JSON string. */
   optional: string;
@@ -117,6 +119,7 @@ export interface RestRefundRecord {
   optional: string;
   message_detail?: string;
   create_time: number;
+  created_time: number;
 }
 
 /** Refund query filters (manual 4.4.3). */
@@ -135,11 +138,11 @@ export interface RestRefundFilter {
 export interface RestClient {
   bill(params: RestBillParams): Promise<RestBillAnswer>;
   billById(id: string): Promise<RestResult & { pay?: RestBillRecord }>;
-  bills(filter?: RestBillFilter): Promise<RestResult & { bills?: RestBillRecord[] }>;
+  bills(filter?: RestBillFilter): Promise<RestResult & { bills?: RestBillRecord[]; count?: number }>;
   billsCount(filter?: Omit<RestBillFilter, 'skip' | 'limit' | 'need_detail'>): Promise<RestResult & { count?: number }>;
   refund(params: RestRefundParams): Promise<RestResult & { id?: string }>;
   refundById(id: string): Promise<RestResult & { refund?: RestRefundRecord }>;
-  refunds(filter?: RestRefundFilter): Promise<RestResult & { refunds?: RestRefundRecord[] }>;
+  refunds(filter?: RestRefundFilter): Promise<RestResult & { refunds?: RestRefundRecord[]; count?: number }>;
   refundsCount(filter?: Omit<RestRefundFilter, 'skip' | 'limit' | 'need_detail'>): Promise<RestResult & { count?: number }>;
   refundStatus(params: { refund_no: string; channel?: string }): Promise<RestResult & { refund_status?: 'SUCCESS' | 'PROCESSING' | 'FAIL' }>;
 }

@@ -29,8 +29,8 @@ describe('POST /2/rest/bill answers each channel with the fields of manual 4.2.1
     ['UN_WEB', { return_url: 'https://shop.example/done' }, ['html']],
     ['UN_WAP', {}, ['html']],
     ['BC_EXPRESS', {}, ['html']],
-    ['JD_WEB', { return_url: 'https://shop.example/done' }, ['url']],
-    ['JD_WAP', { return_url: 'https://shop.example/done' }, ['url']],
+    ['JD_WEB', { return_url: 'https://shop.example/done' }, ['html', 'url']],
+    ['JD_WAP', { return_url: 'https://shop.example/done' }, ['html', 'url']],
     ['BD_WEB', {}, ['url']],
     ['BD_WAP', {}, ['url']],
     ['YEE_WEB', {}, ['url']],
@@ -158,6 +158,12 @@ describe('SDK quirks', () => {
     },
   );
 
+  it("takes PHP's empty optional array [] as no optional", async () => {
+    const { json } = await bill({ optional: [] });
+    expect(json.result_code).toBe(0);
+    expect((await gateway.store.getBill(json.id as string))?.optional).toBeUndefined();
+  });
+
   it('reads para encoded as form data, spaces as +', async () => {
     const para = JSON.stringify(restSigned({ limit: 1, title: 'a b' }));
     const encoded = new URLSearchParams({ para }).toString();
@@ -211,6 +217,9 @@ describe('GET /2/rest/bills, /bills/count and /bill/{id}', () => {
     expect(ids(await q('/2/rest/bills', { refund_result: false, spay_result: true }))).toEqual([made[2]?.id, made[0]?.id]);
 
     expect((await q('/2/rest/bills/count')).count).toBe(6);
+    // The Java SDK reads `count` from the list answer too: all matching bills, not the page.
+    expect((await q('/2/rest/bills', { skip: 1, limit: 2 })).count).toBe(6);
+    expect((await q('/2/rest/bills', { spay_result: false, limit: 1 })).count).toBe(4);
     expect((await q('/2/rest/bills/count', { channel: 'WX', spay_result: true })).count).toBe(2);
     expect((await q('/2/rest/bills/count', { spay_result: false })).count).toBe(4);
     expect((await q('/2/rest/bills/count', { start_time: made[4]?.at })).count).toBe(2);
@@ -228,6 +237,7 @@ describe('GET /2/rest/bills, /bills/count and /bill/{id}', () => {
       title: 't0',
       spay_result: true,
       create_time: made[0]?.at,
+      created_time: made[0]?.at,
       success_time: expect.any(Number),
       optional: '{"n":0}',
       revert_result: false,

@@ -3,7 +3,7 @@ import { describeValue } from '../../src/core/describe-value';
 import { BUYER_ID_MAX, OPENID_MAX, checkAmount, checkFlag, checkOptional, checkOutTradeNo, checkReturnUrl, checkShortText, checkTitle } from '../../src/core/validate';
 import type { Bill, BillMode, BillStatus } from '../bills/bill';
 import type { BillRequest } from '../bills/bill-request';
-import { channelAnswer } from '../bills/channel-answer';
+import { autoSubmitForm, channelAnswer } from '../bills/channel-answer';
 import { placeBill } from '../bills/place-bill';
 import type { GatewayContext } from '../context';
 import type { Answer } from '../http/answer';
@@ -12,7 +12,7 @@ import type { GatewayRequest } from '../http/gateway-request';
 import type { BillQuery, Store } from '../stores/store';
 import { authenticate, readPara, readRestBody } from './rest-auth';
 import { restRefusal } from './rest-answer';
-import { type FieldResult, type RestFields, accept, fromChecked, readBool, readHttpUrl, readText, readWhole, refuseField } from './rest-fields';
+import { type FieldResult, type RestFields, accept, fromChecked, optionalField, readBool, readHttpUrl, readText, readWhole, refuseField } from './rest-fields';
 import { type RestFilter, readRestFilter } from './rest-query';
 import { billView } from './rest-views';
 
@@ -35,7 +35,16 @@ export async function createRestBill(context: GatewayContext, request: GatewayRe
   const extras = { mode, ...(notifyUrl === undefined ? {} : { notifyUrl }), ...(billTimeout === undefined ? {} : { billTimeout }) };
   const placed = await placeBill(context.store, billRequest, new Date(), extras);
   if (!placed.ok) return restRefusal({ ...placed.refusal, field: 'bill_no', detail: placed.refusal.detail.split('out_trade_no').join('bill_no') });
-  return okAnswer({ id: placed.bill.id, ...channelAnswer(base, placed.bill, billRequest.channel) });
+  return okAnswer({ id: placed.bill.id, ...restChannelAnswer(base, placed.bill, billRequest.channel) });
+}
+
+/**
+ * The button's channel answer, plus an `html` form for JD: the manual lists no JD fields, and the Java SDK reads
+ * `html` for JD_WEB and JD_WAP (as for UN_WEB), so JD answers both `html` and `url`.
+ */
+function restChannelAnswer(base: string, bill: Bill, channel: RestChannel): Record<string, string> {
+  const answer = channelAnswer(base, bill, channel);
+  return channel === 'JD_WEB' || channel === 'JD_WAP' ? { html: autoSubmitForm(base, bill, channel), ...answer } : answer;
 }
 
 /** GET /2/rest/bill/{id}: one bill of the app and mode as `pay`, its message_detail included; NO_SUCH_BILL otherwise. */
@@ -58,19 +67,21 @@ export async function restBills(context: GatewayContext, request: GatewayRequest
   const { filter, base, paid } = query;
   const bills = await listBillsPaged(context.store, base, paid, filter);
   const views = await Promise.all(bills.map(async (bill) => billView(bill, await hasRefund(context.store, bill), filter.needDetail)));
-  return okAnswer({ bills: views });
+  // `count` (all matching bills, not only this page) is not in manual 4.4.1, but the Java SDK reads it here.
+  return okAnswer({ bills: views, count: await countBills(context.store, base, paid) });
+}
+
+async function countBills(store: Store, base: BillQuery, paid: boolean | undefined): Promise<number> {
+  if (paid !== false) return store.countBills(paid === true ? { ...base, status: 'PAID' } : base);
+  const counts = await Promise.all(UNPAID_STATUSES.map((status) => store.countBills({ ...base, status })));
+  return counts.reduce((sum, count) => sum + count, 0);
 }
 
 /** GET /2/rest/bills/count: how many of the app's bills of this mode match the filters of manual 4.4.2. */
 export async function restBillsCount(context: GatewayContext, request: GatewayRequest, mode: BillMode): Promise<Answer> {
   const query = await readBillQuery(context, request, mode);
   if (!query.ok) return query.answer;
-  const { base, paid } = query;
-  if (paid === false) {
-    const counts = await Promise.all(UNPAID_STATUSES.map((status) => context.store.countBills({ ...base, status })));
-    return okAnswer({ count: counts.reduce((sum, count) => sum + count, 0) });
-  }
-  return okAnswer({ count: await context.store.countBills(paid === true ? { ...base, status: 'PAID' } : base) });
+  return okAnswer({ count: await countBills(context.store, query.base, query.paid) });
 }
 
 type BillQueryResult = { ok: true; filter: RestFilter; base: BillQuery; paid: boolean | undefined } | { ok: false; answer: Answer };
@@ -146,7 +157,7 @@ function checkRestBill(fields: RestFields, app: BillRequest['app']): FieldResult
   if (returnUrl.value === undefined && RETURN_URL_CHANNELS.includes(channel)) {
     return refuseField('MISS_PARAM', `return_url is required for channel ${channel} (got nothing)`, 'return_url');
   }
-  const optional = fromChecked(checkOptional(fields.optional));
+  const optional = fromChecked(checkOptional(optionalField(fields.optional)));
   if (!optional.ok) return optional;
   const openid = fromChecked(checkShortText('openid', fields.openid, OPENID_MAX));
   if (!openid.ok) return openid;

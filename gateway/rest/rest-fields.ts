@@ -91,3 +91,11 @@ export function fromChecked<T>(checked: Checked<T>, rename?: { from: string; to:
   }
   return { ok: false, refusal: refusal(result as Refusal['result'], detail, field) };
 }
+
+/**
+ * `optional` as the SDKs send it: PHP's json_encode turns an empty `array()` into `[]`, which means none here, as
+ * `{}` and `""` do; anything else goes to the button's rule (a flat object, or a JSON string of one).
+ */
+export function optionalField(value: unknown): unknown {
+  return Array.isArray(value) && value.length === 0 ? undefined : value;
+}

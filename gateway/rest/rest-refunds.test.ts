@@ -153,7 +153,9 @@ describe('refund queries', () => {
     expect(shown).toEqual({
       id: made[0]?.id, bill_no: a.billNo, refund_no: made[0]?.no, total_fee: 100, refund_fee: 10, title: '退款测试',
       channel: 'WX', sub_channel: 'WX_NATIVE', finish: true, result: true, optional: '{}', create_time: made[0]?.at,
+      created_time: made[0]?.at,
     });
+    expect((await get('/2/rest/refunds', { start_time: made[0]?.at, limit: 1 })).count).toBe(3);
     const [detailed] = (await get('/2/rest/refunds', { refund_no: made[0]?.no, need_detail: true })).refunds as Array<Record<string, unknown>>;
     expect(JSON.parse(detailed?.message_detail as string)).toMatchObject({ sandbox: true });
   });

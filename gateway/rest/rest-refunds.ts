@@ -13,7 +13,7 @@ import { checkRefundNo } from './refund-no';
 import { restRefusal } from './rest-answer';
 import { authenticate, readPara, readRestBody } from './rest-auth';
 import { readChannelFilter } from './rest-channels';
-import { type FieldResult, type RestFields, accept, fromChecked, readBool, readHttpUrl, readText, readWhole, refuseField } from './rest-fields';
+import { type FieldResult, type RestFields, accept, fromChecked, optionalField, readBool, readHttpUrl, readText, readWhole, refuseField } from './rest-fields';
 import { type RestFilter, readRestFilter } from './rest-query';
 import { refundStatusName, refundView } from './rest-views';
 
@@ -92,7 +92,7 @@ export async function restRefundById(context: GatewayContext, request: GatewayRe
 export async function restRefunds(context: GatewayContext, request: GatewayRequest, mode: BillMode): Promise<Answer> {
   const query = readRefundQuery(context, request, mode);
   if (!query.ok) return query.answer;
-  if (query.none) return okAnswer({ refunds: [] });
+  if (query.none) return okAnswer({ refunds: [], count: 0 });
   const refunds = await context.store.listRefunds({ ...query.base, skip: query.filter.skip, limit: query.filter.limit });
   const bills = new Map<string, Bill | undefined>();
   const views = [];
@@ -100,7 +100,8 @@ export async function restRefunds(context: GatewayContext, request: GatewayReque
     if (!bills.has(refund.bill_id)) bills.set(refund.bill_id, await context.store.getBill(refund.bill_id));
     views.push(refundView(refund, bills.get(refund.bill_id), query.filter.needDetail));
   }
-  return okAnswer({ refunds: views });
+  // `count` (all matching refunds) is not in manual 4.4.3, but the Java SDK reads it here.
+  return okAnswer({ refunds: views, count: await context.store.countRefunds(query.base) });
 }
 
 /** GET /2/rest/refunds/count: how many of the app's refunds of this mode match the filters of manual 4.4.4. */
@@ -173,7 +174,7 @@ function checkRefundFields(fields: RestFields, now: number): FieldResult<RefundF
   if (!refundFee.ok) return refundFee;
   const channels = readChannelFilter(fields);
   if (!channels.ok) return channels;
-  const optional = fromChecked(checkOptional(fields.optional));
+  const optional = fromChecked(checkOptional(optionalField(fields.optional)));
   if (!optional.ok) return optional;
   // notify_url is checked so that a typo is caught; the refund webhook goes where the bill's webhooks go.
   const notifyUrl = readHttpUrl(fields, 'notify_url');

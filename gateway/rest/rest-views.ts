@@ -2,7 +2,10 @@ import { channelFamily } from '../../src/core/channels';
 import type { Bill } from '../bills/bill';
 import type { Refund } from '../bills/refund';
 
-/** A bill as REST v2 shows it (manual 4.4.1 / 4.4.7); `refunded` says whether it has a refund that did not fail. */
+/**
+ * A bill as REST v2 shows it (manual 4.4.1 / 4.4.7); `refunded` says whether it has a refund that did not fail.
+ * The creation time goes out as `create_time` (the manual) and `created_time` (what the Java SDK reads in lists).
+ */
 export function billView(bill: Bill, refunded: boolean, withDetail: boolean): Record<string, unknown> {
   const view: Record<string, unknown> = {
     id: bill.id,
@@ -15,6 +18,7 @@ export function billView(bill: Bill, refunded: boolean, withDetail: boolean): Re
     title: bill.title,
     spay_result: bill.status === 'PAID',
     create_time: Date.parse(bill.created_at),
+    created_time: Date.parse(bill.created_at),
   };
   if (bill.paid_at !== undefined) view.success_time = Date.parse(bill.paid_at);
   view.optional = JSON.stringify(bill.optional ?? {});
@@ -24,7 +28,7 @@ export function billView(bill: Bill, refunded: boolean, withDetail: boolean): Re
   return view;
 }
 
-/** A refund as REST v2 shows it (manual 4.4.3 / 4.4.6), with its bill's title, fee and channel. */
+/** A refund as REST v2 shows it (manual 4.4.3 / 4.4.6), with its bill's title, fee and channel; times as for bills. */
 export function refundView(refund: Refund, bill: Bill | undefined, withDetail: boolean): Record<string, unknown> {
   const view: Record<string, unknown> = {
     id: refund.id,
@@ -39,6 +43,7 @@ export function refundView(refund: Refund, bill: Bill | undefined, withDetail: b
     result: refund.status === 'SUCCESS',
     optional: JSON.stringify(refund.optional ?? {}),
     create_time: Date.parse(refund.created_at),
+    created_time: Date.parse(refund.created_at),
   };
   if (withDetail) view.message_detail = JSON.stringify(refund.message_detail ?? {});
   return view;
