@@ -6,6 +6,7 @@ import type { BillMode } from '../bills/bill';
 import { type Refusal, refusal } from '../http/api-answer';
 import type { GatewayRequest } from '../http/gateway-request';
 import { readJsonBody } from '../http/read-json-body';
+import { parsePythonLiteral } from './python-literal';
 import type { RestFields } from './rest-fields';
 
 /** How far a request's `timestamp` may be from the gateway's clock: the sign binds no body, so old ones must not replay. */
@@ -27,8 +28,9 @@ export type RestCallResult = { ok: true; call: RestCall } | { ok: false; refusal
 const refuse = (...args: Parameters<typeof refusal>): { ok: false; refusal: Refusal } => ({ ok: false, refusal: refusal(...args) });
 
 /**
- * The fields of a GET: the JSON object in `?para=` (URL-encoded; `+` as a space, as form encoding gives it).
- * Never throws: a missing or malformed `para` is a refusal naming `para`.
+ * The fields of a GET: the JSON object in `?para=` (URL-encoded; `+` as a space, as form encoding gives it), or the
+ * Python dict literal that BeeCloud's Python SDK sends there. Never throws: a missing or malformed `para` is a
+ * refusal naming `para`.
  */
 export function readPara(request: GatewayRequest): { ok: true; fields: RestFields } | { ok: false; refusal: Refusal } {
   let text: string | null;
@@ -43,7 +45,8 @@ export function readPara(request: GatewayRequest): { ok: true; fields: RestField
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return refuse('PARAM_INVALID', `${rule} (got text that is not JSON: ${(error as Error).message})`, 'para');
+    value = parsePythonLiteral(text);
+    if (value === undefined) return refuse('PARAM_INVALID', `${rule} (got text that is not JSON: ${(error as Error).message})`, 'para');
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return refuse('PARAM_INVALID', `${rule} (got ${Array.isArray(value) ? 'an array' : describeValue(value)})`, 'para');

@@ -158,6 +158,16 @@ describe('SDK quirks', () => {
     },
   );
 
+  it("reads the Python SDK's para, a Python 2 dict literal with a long and UTF-8 bytes, quote_plus-encoded", async () => {
+    const billNo = newBillNo();
+    await bill({ bill_no: billNo, title: '白开水' });
+    const { app_id, timestamp, app_sign } = restSigned();
+    const title = [...Buffer.from('白开水')].map((byte) => `\\x${byte.toString(16)}`).join('');
+    const para = `{'app_id': '${app_id}', 'timestamp': ${timestamp}L, 'app_sign': '${app_sign}', 'bill_no': '${billNo}', 'need_detail': True, 'title': '${title}'}`;
+    const { json } = await call(new Request(`${BASE}/2/rest/bills?${new URLSearchParams({ para })}`));
+    expect(json).toMatchObject({ result_code: 0, bills: [expect.objectContaining({ bill_no: billNo, title: '白开水', message_detail: expect.any(String) })] });
+  });
+
   it("takes PHP's empty optional array [] as no optional", async () => {
     const { json } = await bill({ optional: [] });
     expect(json.result_code).toBe(0);
