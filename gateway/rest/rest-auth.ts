@@ -5,7 +5,8 @@ import type { App } from '../apps';
 import type { BillMode } from '../bills/bill';
 import { type Refusal, refusal } from '../http/api-answer';
 import type { GatewayRequest } from '../http/gateway-request';
-import { readJsonBody } from '../http/read-json-body';
+import { isBodyTooLargeError } from '../http/body-too-large-error';
+import { MAX_BODY_BYTES, readJsonBody } from '../http/read-json-body';
 import { parsePythonLiteral } from './python-literal';
 import type { RestFields } from './rest-fields';
 
@@ -54,10 +55,32 @@ export function readPara(request: GatewayRequest): { ok: true; fields: RestField
   return { ok: true, fields: value as RestFields };
 }
 
-/** The fields of a POST: its JSON object body (application/json, any charset parameter spelling, or text/plain). */
+/**
+ * The fields of a POST: its JSON object body. BeeCloud parsed the body whatever its Content-Type said, and some HTTP
+ * clients send JSON with none or with a form type, so any type but JSON's own is read as JSON too. Never throws.
+ */
 export async function readRestBody(request: GatewayRequest): Promise<{ ok: true; fields: RestFields } | { ok: false; refusal: Refusal }> {
-  const body = await readJsonBody(request);
-  return body.ok ? { ok: true, fields: body.value } : body;
+  const type = (request.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type === 'application/json' || type === 'text/plain') {
+    const body = await readJsonBody(request);
+    return body.ok ? { ok: true, fields: body.value } : body;
+  }
+  const bad = (detail: string) => refuse('PAYLOAD_INVALID', detail, 'body');
+  let bytes: Uint8Array | 'too-large';
+  try {
+    bytes = await request.readBody(MAX_BODY_BYTES);
+  } catch (error) {
+    return bad(isBodyTooLargeError(error) ? `body must be at most ${MAX_BODY_BYTES} bytes` : 'body could not be read to its end');
+  }
+  if (bytes === 'too-large') return bad(`body must be at most ${MAX_BODY_BYTES} bytes`);
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    return bad(`body must be a JSON object in UTF-8 (got ${bytes.length} bytes that are not, sent as ${JSON.stringify(type || 'no Content-Type')})`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return bad(`body must be a JSON object (got ${Array.isArray(value) ? 'an array' : describeValue(value)})`);
+  return { ok: true, fields: value as RestFields };
 }
 
 /**

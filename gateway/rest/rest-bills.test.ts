@@ -111,10 +111,18 @@ describe('POST /2/rest/bill refuses with the code and a sentence naming the fiel
     expect((await call(restPost(BASE, '/2/rest/bill', body))).json).toMatchObject({ result_code: 2, result_msg: 'PAY_FACTOR_NOT_SET', field: 'channel' });
   });
 
-  it('answers a body that is not JSON with a code and a sentence, not a 500', async () => {
-    const { json } = await call(restPost(BASE, '/2/rest/bill', '{"app_id": '));
-    expect(json).toMatchObject({ result_code: 22, field: 'body' });
+  it.each(['application/json', 'application/x-www-form-urlencoded'])('answers a body that is not JSON, sent as %s, with a code and a sentence', async (type) => {
+    const { status, json } = await call(restPost(BASE, '/2/rest/bill', '{"app_id": ', type));
+    expect(status).toBe(200);
+    expect(json).toMatchObject({ result_code: 22, result_msg: 'PAYLOAD_INVALID', field: 'body' });
     expect(json.err_detail).toMatch(/JSON/);
+  });
+
+  it('reads a JSON body sent with no Content-Type', async () => {
+    const body = JSON.stringify(restSigned({ channel: 'WX_NATIVE', total_fee: 1, bill_no: newBillNo(), title: 't' }));
+    const request = new Request(`${BASE}/2/rest/bill`, { method: 'POST', body: new TextEncoder().encode(body) });
+    expect(request.headers.get('content-type')).toBeNull();
+    expect((await call(request)).json).toMatchObject({ result_code: 0 });
   });
 
   it('answers an unknown path under /2/rest with ROUTE_NOT_FOUND', async () => {
@@ -150,7 +158,7 @@ describe('SDK quirks', () => {
     expect((await call(restPost(BASE, '/2/rest/bill', body))).json).toMatchObject({ result_code: 0 });
   });
 
-  it.each(['application/json', 'application/json; charset=UTF-8', 'application/json;charset=utf-8;', 'text/plain;charset=UTF-8'])(
+  it.each(['application/json', 'application/json; charset=UTF-8', 'application/json;charset=utf-8;', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded'])(
     'reads a JSON body sent as %s',
     async (type) => {
       const body = restSigned({ channel: 'WX_NATIVE', total_fee: 1, bill_no: newBillNo(), title: 't' });
