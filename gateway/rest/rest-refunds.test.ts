@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../server-sign';
 import type { RunningGateway } from '../server';
-import { testGateway, testServer } from '../testing/fixtures';
+import { signedBill, testGateway, testServer } from '../testing/fixtures';
 import { startReceiver, waitFor } from '../testing/receiver';
 import { REST_APP, newBillNo, newRefundNo, restGet, restPost, restSigned } from '../testing/rest-calls';
 import { chinaDate } from './refund-no';
@@ -110,6 +110,16 @@ describe('POST /2/rest/refund', () => {
     const answer = await refund({ refund_no: refundNo, bill_no: billNo, refund_fee: 1 });
     expect(answer.result_code, answer.err_detail).toBe(code);
     if (code !== 0) expect(answer.field).toBe('refund_no');
+  });
+});
+
+describe('button bills', () => {
+  it('refunds a bill made by the button, its out_trade_no as bill_no', async () => {
+    const order = signedBill({ channel: 'ALI_WEB', amount: '6800', title: '按钮订单' }, REST_APP);
+    const made = await call(new Request(`${BASE}/1/pay/jsbutton/bill`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify(order) }));
+    await gateway.handle(new Request(`${BASE}/sandbox/cashier/${made.id}/pay`, { method: 'POST' }));
+    expect(await refund({ refund_no: newRefundNo(), bill_no: order.out_trade_no, refund_fee: 6800 })).toMatchObject({ result_code: 0 });
+    expect((await get(`/2/rest/bill/${made.id}`)).pay).toMatchObject({ bill_no: order.out_trade_no, total_fee: 6800, refund_result: true });
   });
 });
 
