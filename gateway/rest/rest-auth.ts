@@ -107,7 +107,7 @@ export function authenticate(
 
   const timestamp = fields.timestamp;
   if (timestamp === undefined || timestamp === null || timestamp === '') return refuse('MISS_PARAM', 'timestamp is required (got nothing)', 'timestamp');
-  const millis = typeof timestamp === 'number' ? timestamp : typeof timestamp === 'string' && /^[0-9]{1,16}$/.test(timestamp) ? Number(timestamp) : Number.NaN;
+  const millis = typeof timestamp === 'number' ? timestamp : typeof timestamp === 'string' && /^[1-9][0-9]{0,15}$/.test(timestamp) ? Number(timestamp) : Number.NaN;
   if (!Number.isSafeInteger(millis) || millis <= 0) {
     return refuse('PARAM_INVALID', `timestamp must be the signing time in milliseconds since 1970, e.g. Date.now() (got ${describeValue(timestamp)})`, 'timestamp');
   }
