@@ -115,11 +115,9 @@ export function authenticate(
   if (Math.abs(drift) > TIMESTAMP_WINDOW_MS) {
     const minutes = Math.round(Math.abs(drift) / 60000);
     const side = drift < 0 ? 'behind' : 'ahead of';
-    return refuse(
-      'PARAM_INVALID',
-      `timestamp must be within 15 minutes of the gateway's clock (got ${millis}, ${minutes} minutes ${side} it; ${millis < 1e11 ? 'it looks like seconds, send milliseconds' : "check the server's clock"})`,
-      'timestamp',
-    );
+    const hint = millis < 1e11 ? 'it looks like seconds, send milliseconds' : "check the server's clock";
+    const detail = `timestamp must be within 15 minutes of the gateway's clock (got ${millis}, ${minutes} minutes ${side} it; ${hint})`;
+    return refuse('PARAM_INVALID', detail, 'timestamp');
   }
 
   const appSign = fields.app_sign;

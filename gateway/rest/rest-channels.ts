@@ -19,7 +19,8 @@ export function readChannelFilter(fields: RestFields): FieldResult<RestChannel[]
   const value = fields.channel;
   if (value === undefined || value === null || value === '') return accept(undefined);
   if (typeof value !== 'string' || !QUERY_CHANNEL_NAMES.includes(value)) {
-    return refuseField('CHANNEL_INVALID', `channel must be a channel family (WX, ALI, UN, JD, BD, YEE, BC) or a sub-channel such as ALI_WEB (got ${describeValue(value)})`, 'channel');
+    const rule = 'channel must be a channel family (WX, ALI, UN, JD, BD, YEE, BC) or a sub-channel such as ALI_WEB';
+    return refuseField('CHANNEL_INVALID', `${rule} (got ${describeValue(value)})`, 'channel');
   }
   return accept(REST_CHANNELS.filter((channel) => channel === value || channelFamily(channel) === value));
 }

@@ -1,4 +1,5 @@
 import { channelFamily } from '../../src/core/channels';
+import { describeValue } from '../../src/core/describe-value';
 import { checkOptional, checkOutTradeNo } from '../../src/core/validate';
 import type { Bill, BillMode } from '../bills/bill';
 import { newBillId } from '../bills/random-id';
@@ -36,7 +37,8 @@ export async function createRestRefund(context: GatewayContext, request: Gateway
   const bill = await context.store.findBill(app.appId, mode, billNo);
   if (bill === undefined) return restRefusal(refusal('NO_SUCH_BILL', `bill_no ${JSON.stringify(billNo)} names no ${mode} bill of this app`, 'bill_no'));
   if (channels !== undefined && !channels.includes(bill.channel)) {
-    return restRefusal(refusal('PARAM_INVALID', `channel must be the bill's channel ${channelFamily(bill.channel)} (or ${bill.channel}), or be left out (got ${JSON.stringify(fields.channel)})`, 'channel'));
+    const rule = `channel must be the bill's channel ${channelFamily(bill.channel)} (or ${bill.channel}), or be left out`;
+    return restRefusal(refusal('PARAM_INVALID', `${rule} (got ${describeValue(fields.channel)})`, 'channel'));
   }
   const candidate: Refund = {
     id: newBillId(),
@@ -193,8 +195,14 @@ function checkRefundFields(fields: RestFields, now: number): FieldResult<RefundF
 async function refundNoTaken(context: GatewayContext, appId: string, mode: BillMode, refundNo: string, bill: Bill) {
   const taken = await context.store.findRefund(appId, mode, refundNo);
   if (taken !== undefined && taken.bill_id === bill.id && taken.status === 'PENDING') {
-    return refusal('ALREADY_REFUNDING', `refund_no ${JSON.stringify(refundNo)} is a refund of this bill still being processed (refund_fee ${taken.refund_fee}); ask its status with /2/rest/refund/status`, 'refund_no');
+    const detail =
+      `refund_no ${JSON.stringify(refundNo)} is a refund of this bill still being processed (refund_fee ${taken.refund_fee}); ` +
+      'ask its status with /2/rest/refund/status';
+    return refusal('ALREADY_REFUNDING', detail, 'refund_no');
   }
   const which = taken === undefined ? 'another refund' : `the refund of bill_no ${JSON.stringify(taken.out_trade_no)} for ${taken.refund_fee} fen`;
-  return refusal('PARAM_INVALID', `refund_no must be unique per app: ${JSON.stringify(refundNo)} is already ${which}; the same refund_no again must name the same bill_no and refund_fee`, 'refund_no');
+  const detail =
+    `refund_no must be unique per app: ${JSON.stringify(refundNo)} is already ${which}; ` +
+    'the same refund_no again must name the same bill_no and refund_fee';
+  return refusal('PARAM_INVALID', detail, 'refund_no');
 }
