@@ -138,6 +138,9 @@ export function authenticate(
       'app_sign',
     );
   }
+  if (mode === 'live' && app.testSecret !== undefined && signs(app.testSecret)) {
+    return refuse('APP_INVALID', `app_sign is made with the test secret, which signs test mode only: send test calls to /2/rest/sandbox/…, live ones signed with ${wanted}`, 'app_sign');
+  }
   return refuse('APP_INVALID', `app_sign does not match md5(app_id + timestamp + ${wanted})`, 'app_sign');
 }
 

@@ -311,7 +311,9 @@ describe('test mode', () => {
   it('signs test mode with the test secret only', async () => {
     const withAppSecret = restSigned({ channel: 'WX_NATIVE', total_fee: 1, bill_no: newBillNo(), title: 't' }, 'app');
     expect((await call(restPost(BASE, '/2/rest/sandbox/bill', withAppSecret))).json).toMatchObject({ result_code: 1, field: 'app_sign' });
-    expect((await call(restPost(BASE, '/2/rest/bill', restSigned({ channel: 'WX_NATIVE', total_fee: 1, bill_no: newBillNo(), title: 't' }, 'test')))).json).toMatchObject({ result_code: 1 });
+    const live = (await call(restPost(BASE, '/2/rest/bill', restSigned({ channel: 'WX_NATIVE', total_fee: 1, bill_no: newBillNo(), title: 't' }, 'test')))).json;
+    expect(live).toMatchObject({ result_code: 1, field: 'app_sign' });
+    expect(live.err_detail).toMatch(/test secret.*\/2\/rest\/sandbox\//);
   });
 
   it('refuses test mode for an app without a testSecret', async () => {
