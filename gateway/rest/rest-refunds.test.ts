@@ -209,4 +209,21 @@ describe('the refund webhook', () => {
     expect(verified.webhook).toMatchObject({ transaction_type: 'REFUND', transaction_id: refundNo, transaction_fee: 120, channel_type: 'UN', sub_channel_type: 'UN_WAP', trade_success: true, optional: { why: 'late' } });
     expect(verified.webhook.message_detail).toMatchObject({ bill_no: billNo, refund_fee: 120, total_fee: 500 });
   });
+  it("sends a bill's PAY and REFUND webhooks to its notify_url instead of the app's webhook URL", async () => {
+    const other = await startReceiver((_attempt, res) => res.end('success'));
+    try {
+      const billNo = newBillNo();
+      const before = receiver.received.length;
+      const made = (await (await fetch(restPost(server.url, '/2/rest/bill', restSigned({ channel: 'WX_NATIVE', total_fee: 50, bill_no: billNo, title: '回调', notify_url: other.url })))).json()) as Json;
+      await fetch(`${server.url}/sandbox/cashier/${made.id}/pay`, { method: 'POST', redirect: 'manual' });
+      await waitFor(() => other.received.length === 1);
+      await fetch(restPost(server.url, '/2/rest/refund', restSigned({ refund_no: newRefundNo(), bill_no: billNo, refund_fee: 50 }, 'master')));
+      await waitFor(() => other.received.length === 2);
+      const types = other.received.map((item) => (JSON.parse(item.body) as { transaction_type: string }).transaction_type);
+      expect(types).toEqual(['PAY', 'REFUND']);
+      expect(receiver.received.length).toBe(before);
+    } finally {
+      await other.close();
+    }
+  });
 });
