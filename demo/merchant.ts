@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { signOrder } from '../server-sign';
-import { createOrderBook, type OrderBook } from './orders';
+import { createRestClient, signOrder } from '../server-sign';
+import { createOrderBook, type OrderBook, refundable } from './orders';
 import { ordersPage, returnPage } from './pages/orders-page';
 import { type SignedOrder, shopPage } from './pages/shop-page';
 import { receiveWebhook } from './webhook-receiver';
@@ -61,7 +61,11 @@ export function createMerchant(options: MerchantOptions): { handle(request: Requ
       const { optional: _optional, ...order } = newSignedOrder(url.origin);
       return Response.json({ app_id: options.app.appId, channel: url.searchParams.get('channel') || 'ALI_WEB', ...order });
     }
-    if (request.method === 'GET' && url.pathname === '/orders') return html(ordersPage(orders.list(), { gatewayUrl }));
+    if (request.method === 'GET' && url.pathname === '/orders') {
+      return html(ordersPage(orders.list(), { gatewayUrl, notice: url.searchParams.get('refund_error') ?? undefined }));
+    }
+    const refundPath = /^\/orders\/([A-Za-z0-9]+)\/refund$/.exec(url.pathname);
+    if (request.method === 'POST' && refundPath) return refundOrder(refundPath[1] as string, gatewayUrl);
     if (request.method === 'GET' && url.pathname === '/api/orders') return Response.json(orders.list());
     if (request.method === 'GET' && url.pathname === '/return') {
       return html(returnPage(orders.get(url.searchParams.get('order') ?? url.searchParams.get('out_trade_no') ?? ''), { gatewayUrl }));
@@ -78,7 +82,43 @@ export function createMerchant(options: MerchantOptions): { handle(request: Requ
     return html('<!doctype html><title>404</title><p>Not found</p>', 404);
   }
 
+  /**
+   * The 退款 button: refunds what is left of a paid order through the gateway's REST API, signed with the master
+   * secret on this server. The refund is recorded first, because its webhook may arrive before the API answers.
+   */
+  async function refundOrder(outTradeNo: string, gatewayUrl: string): Promise<Response> {
+    const back = (error?: string) =>
+      new Response(null, { status: 303, headers: { Location: error === undefined ? '/orders' : `/orders?refund_error=${encodeURIComponent(error)}` } });
+    const order = orders.get(outTradeNo);
+    const fee = order === undefined ? 0 : refundable(order);
+    if (order === undefined || fee <= 0) return back(`订单 ${outTradeNo} 没有可退的金额`);
+    const refund = { refundNo: newRefundNo(), fee, status: 'requested' as const, requestedAt: Date.now() };
+    order.refunds.push(refund);
+    const { appId, appSecret, masterSecret } = options.app;
+    const api = createRestClient({ baseUrl: gatewayUrl, appId, appSecret, masterSecret });
+    let error: string | undefined;
+    try {
+      const answer = await api.refund({ refund_no: refund.refundNo, bill_no: outTradeNo, refund_fee: fee, optional: { shop: 'demo' } });
+      if (answer.result_code !== 0) error = `${answer.result_msg}: ${answer.err_detail}`;
+    } catch (caught) {
+      error = (caught as Error).message;
+    }
+    log(`refund ${refund.refundNo} of ${outTradeNo}: ${error ?? 'requested'}`);
+    if (error === undefined) return back();
+    order.refunds = order.refunds.filter((item) => item !== refund);
+    return back(`退款失败：${error}`);
+  }
+
   return { handle, orders };
+}
+
+let refundSerial = 0;
+
+/** A refund_no as the gateway wants it: today's date in China Standard Time, then a serial of letters or digits. */
+export function newRefundNo(now = Date.now()): string {
+  refundSerial = (refundSerial + 1) % 1000;
+  const day = new Date(now + 8 * 60 * 60 * 1000).toISOString().slice(0, 10).replace(/-/g, '');
+  return `${day}${String(now).slice(-9)}${String(refundSerial).padStart(3, '0')}`;
 }
 
 /** The strict policy the demo runs under, the same one README recommends to merchants. */

@@ -3,7 +3,7 @@ import type { OrderBook } from './orders';
 
 /** What the receiver decided, for the log and the tests. */
 export type WebhookVerdict =
-  | { accepted: true; duplicate: boolean; outTradeNo: string }
+  | { accepted: true; duplicate: boolean; outTradeNo: string; refundNo?: string }
   | { accepted: false; reason: string };
 
 /**
@@ -16,6 +16,7 @@ export function receiveWebhook(rawBody: string, appId: string, masterSecret: str
   if (!checked.ok) return { accepted: false, reason: checked.error };
   const hook = checked.webhook;
   if (hook.app_id !== appId) return { accepted: false, reason: `app_id ${hook.app_id} is not this shop's app` };
+  if (hook.transaction_type === 'REFUND' && hook.trade_success === true) return receiveRefund(hook.transaction_id, hook.transaction_fee, orders);
   if (hook.transaction_type !== 'PAY' || hook.trade_success !== true) {
     return { accepted: false, reason: `not a successful payment (${hook.transaction_type})` };
   }
@@ -30,4 +31,17 @@ export function receiveWebhook(rawBody: string, appId: string, masterSecret: str
   order.paidAt = Date.now();
   order.channel = hook.sub_channel_type;
   return { accepted: true, duplicate: false, outTradeNo: order.outTradeNo };
+}
+
+// A refund's webhook names our refund_no; its fee must be the one we asked for.
+function receiveRefund(refundNo: string, fee: number, orders: OrderBook): WebhookVerdict {
+  const found = orders.findRefund(refundNo);
+  if (!found) return { accepted: false, reason: `no refund ${refundNo} in this shop` };
+  const { order, refund } = found;
+  if (fee !== refund.fee) return { accepted: false, reason: `refund fee ${fee} does not match the ${refund.fee} asked for` };
+  order.webhooks += 1;
+  if (refund.status === 'refunded') return { accepted: true, duplicate: true, outTradeNo: order.outTradeNo, refundNo };
+  refund.status = 'refunded';
+  refund.refundedAt = Date.now();
+  return { accepted: true, duplicate: false, outTradeNo: order.outTradeNo, refundNo };
 }

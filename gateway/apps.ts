@@ -3,11 +3,15 @@ import { resolve } from 'node:path';
 import { CHANNEL_KEYS, type ChannelKey, isChannelKey } from '../src/core/channels';
 import { describeValue } from '../src/core/describe-value';
 
-/** A merchant app: its public id, its two secrets, the channel keys it enables (in display order), and where webhooks go. */
+/**
+ * A merchant app: its public id, its secrets, the channel keys it enables (in display order), and where webhooks go.
+ * `testSecret` signs REST test-mode calls (`/2/rest/sandbox/…`); without it the app has no test mode.
+ */
 export interface App {
   appId: string;
   appSecret: string;
   masterSecret: string;
+  testSecret?: string;
   channels: ChannelKey[];
   webhookUrl?: string;
 }
@@ -20,7 +24,7 @@ export const DEMO_APP: Readonly<App> = Object.freeze({
   channels: ['ali', 'wxmp', 'wx', 'un', 'jd', 'bd', 'yee'] as ChannelKey[],
 });
 
-const APP_FIELDS = ['appId', 'appSecret', 'masterSecret', 'channels', 'webhookUrl'];
+const APP_FIELDS = ['appId', 'appSecret', 'masterSecret', 'testSecret', 'channels', 'webhookUrl'];
 
 /**
  * The apps to serve: the JSON array in the file named by `SPAY_APPS`, or the demo app (with
@@ -81,6 +85,7 @@ function parseApp(item: unknown, at: string): App {
     masterSecret: requireText(fields.masterSecret, `${at}.masterSecret`, true),
     channels: requireChannels(fields.channels, `${at}.channels`),
   };
+  if (fields.testSecret !== undefined) app.testSecret = requireText(fields.testSecret, `${at}.testSecret`, true);
   if (fields.webhookUrl !== undefined) app.webhookUrl = checkWebhookUrl(fields.webhookUrl, `${at}.webhookUrl`);
   return app;
 }

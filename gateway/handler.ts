@@ -10,6 +10,9 @@ import { CORS_HEADERS, refusal, refusalAnswer } from './http/api-answer';
 import { type GatewayRequest, fromWebRequest } from './http/gateway-request';
 import { showAlipayGuide } from './sandbox/alipay-guide';
 import { type CashierAction, settleAtCashier, showCashier, showIndex, showResult } from './sandbox/cashier-routes';
+import { createRestBill, restBillById, restBills, restBillsCount } from './rest/rest-bills';
+import { restMode } from './rest/rest-auth';
+import { createRestRefund, restRefundById, restRefundStatus, restRefunds, restRefundsCount } from './rest/rest-refunds';
 import { payByJsapi } from './sandbox/jsapi-pay';
 import { WEBHOOK_BACKOFF_MS } from './webhooks/backoff';
 import { createWebhookDeliverer } from './webhooks/deliverer';
@@ -90,6 +93,16 @@ const ROUTES: readonly Route[] = [
   ],
   [['GET'], /^\/sandbox\/result\/([^/]+)$/, (c, _r, [id], b) => showResult(c, decodeSegment(id), b)],
   [['POST'], /^\/sandbox\/jsapi\/pay$/, (c, r) => payByJsapi(c, r)],
+  // The merchant's server API, BeeCloud REST v2; `sandbox/` after /2/rest/ is test mode.
+  [['POST'], /^\/2\/rest\/(sandbox\/)?bill$/, (c, r, [s], b) => createRestBill(c, r, restMode(s), b)],
+  [['GET'], /^\/2\/rest\/(sandbox\/)?bill\/([^/]+)$/, (c, r, [s, id]) => restBillById(c, r, restMode(s), decodeSegment(id))],
+  [['GET'], /^\/2\/rest\/(sandbox\/)?bills$/, (c, r, [s]) => restBills(c, r, restMode(s))],
+  [['GET'], /^\/2\/rest\/(sandbox\/)?bills\/count$/, (c, r, [s]) => restBillsCount(c, r, restMode(s))],
+  [['POST'], /^\/2\/rest\/(sandbox\/)?refund$/, (c, r, [s]) => createRestRefund(c, r, restMode(s))],
+  [['GET'], /^\/2\/rest\/(sandbox\/)?refund\/status$/, (c, r, [s]) => restRefundStatus(c, r, restMode(s))],
+  [['GET'], /^\/2\/rest\/(sandbox\/)?refund\/([^/]+)$/, (c, r, [s, id]) => restRefundById(c, r, restMode(s), decodeSegment(id))],
+  [['GET'], /^\/2\/rest\/(sandbox\/)?refunds$/, (c, r, [s]) => restRefunds(c, r, restMode(s))],
+  [['GET'], /^\/2\/rest\/(sandbox\/)?refunds\/count$/, (c, r, [s]) => restRefundsCount(c, r, restMode(s))],
 ];
 
 /**

@@ -10,6 +10,11 @@ describe('result codes', () => {
     ['MISS_PARAM', 4, 400],
     ['PARAM_INVALID', 5, 400],
     ['CHANNEL_ERROR', 7, 502],
+    ['NO_SUCH_BILL', 8, 404],
+    ['BILL_UNSUCCESS', 9, 409],
+    ['ALREADY_REFUNDING', 11, 409],
+    ['REFUND_AMOUNT_TOO_LARGE', 12, 409],
+    ['NO_SUCH_REFUND', 13, 404],
     ['RUNTIME_ERROR', 14, 500],
     ['SIGN_INVALID', 20, 403],
     ['BILL_NOT_FOUND', 21, 404],
@@ -23,6 +28,6 @@ describe('result codes', () => {
   it('keeps BeeCloud REST v2 codes and gives every name its own number', () => {
     const codes = Object.values(RESULT_CODES).map((entry) => entry.code);
     expect(new Set(codes).size).toBe(codes.length);
-    expect(Object.keys(RESULT_CODES)).toHaveLength(12);
+    expect(Object.keys(RESULT_CODES)).toHaveLength(17);
   });
 });

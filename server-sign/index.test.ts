@@ -3,8 +3,11 @@ import * as serverSign from './index';
 
 it('exports exactly the public API', () => {
   expect(Object.keys(serverSign).sort()).toEqual([
+    'RestResponseError',
     'SignInputError',
+    'createRestClient',
     'isMd5Hex',
+    'isRestResponseError',
     'isSignInputError',
     'md5Hex',
     'parseWebhookBody',

@@ -9,6 +9,8 @@ const FORM_IDS: Partial<Record<RestChannel, string>> = {
   UN_WEB: 'pay_form',
   UN_WAP: 'pay_form',
   BC_EXPRESS: 'bc_express_form',
+  JD_WEB: 'jdpaysubmit',
+  JD_WAP: 'jdpaysubmit',
 };
 
 /** The sandbox cashier URL for a bill, as a channel's redirect URL would be. */
@@ -43,7 +45,8 @@ export function channelAnswer(base: string, bill: Bill, channel: RestChannel): R
   }
 }
 
-function autoSubmitForm(base: string, bill: Bill, channel: RestChannel): string {
+/** A self-submitting form that opens the sandbox cashier for a bill, as a channel's `html` answer is. */
+export function autoSubmitForm(base: string, bill: Bill, channel: RestChannel): string {
   const id = FORM_IDS[channel] ?? 'pay_form';
   const action = `${base}/sandbox/cashier/${encodeURIComponent(bill.id)}`;
   const inputs: Array<[string, string]> = [

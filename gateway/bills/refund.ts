@@ -18,6 +18,8 @@ export interface Refund {
   created_at: string;
   finished_at?: string;
   optional?: Optional;
+  /** Where this refund's webhook goes instead of the bill's or the app's (REST `notify_url`). */
+  notify_url?: string;
   /** The channel's refund number and its message, once it answered. */
   channel_refund_no?: string;
   message_detail?: Record<string, unknown>;

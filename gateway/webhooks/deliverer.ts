@@ -141,7 +141,7 @@ export function createWebhookDeliverer(options: DelivererOptions): WebhookDelive
     const billOf = bill ?? (refund === undefined ? undefined : await store.getBill(refund.bill_id));
     const app = billOf === undefined ? undefined : apps.get(billOf.app_id);
     if (billOf === undefined || app === undefined || (delivery.subject === 'refund' && refund === undefined)) return 'bill or app is gone';
-    const url = billOf.notify_url ?? app.webhookUrl;
+    const url = refund?.notify_url ?? billOf.notify_url ?? app.webhookUrl;
     if (refund !== undefined) {
       return {
         app,

@@ -61,6 +61,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   // An idle connection the server drops must not crash the process: the pool replaces it on the next request.
   pool.on('error', (error) => log(`database ${target.where}: a pooled connection failed (${explain(error)})`));
 
+  let ended: Promise<void> | undefined;
   const deadline = Date.now() + (options.connectTimeoutMs ?? 20_000);
   let schemaVersion = 0;
   for (;;) {
@@ -199,7 +200,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       );
       return rows.rows.map(deliveryOf);
     },
-    close: () => pool.end(),
+    close: () => (ended ??= pool.end()),
   };
 }
 
