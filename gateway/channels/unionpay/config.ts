@@ -92,7 +92,7 @@ function openPkcs12(der: Buffer, password: string): { key: KeyObject; certs: X50
 function readSigning(entry: Record<string, unknown>, at: string, options: UnionpayConfigOptions): { key: KeyObject; cert: X509Certificate } {
   const value = entry.signCert;
   if (typeof value !== 'string' || value.trim() === '') fail(`${at}.signCert is missing: expected the path of the merchant's signing .pfx, or PEM text holding its private key and certificate`);
-  const password = entry.signCertPassword;
+  const password = entry.signCertPassword ?? undefined;
   if (password !== undefined && typeof password !== 'string') fail(`${at}.signCertPassword must be a string (got ${typeof password})`);
   const { bytes, fromFile } = readKeyField(value, `${at}.signCert`, options);
   const shown = fromFile ? value : 'the PEM text';

@@ -1,4 +1,7 @@
 import { generateKeyPairSync, privateEncrypt, type KeyObject } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import forge from 'node-forge';
 
 /** A certificate and its key, as PEM. */
@@ -19,6 +22,8 @@ export interface UnionpayTestCa {
   wrongCn: IssuedCert;
   /** The same CN as `unionpay`, but issued by a rogue middle under a rogue root. */
   rogue: IssuedCert;
+  /** The rogue intermediate that issued `rogue`, under a rogue root of the same name as `root`. */
+  rogueMiddle: IssuedCert;
   /** Issued by `middle`, right CN, but expired. */
   expired: IssuedCert;
   merchant: IssuedCert & { pfx: Buffer; password: string };
@@ -117,7 +122,27 @@ export function createUnionpayTestCa(password = 'merchant-pfx-pass'): UnionpayTe
     unionpay: plain(unionpay),
     wrongCn: plain(wrongCn),
     rogue: plain(rogue),
+    rogueMiddle: plain(rogueMiddle),
     expired: plain(expired),
     merchant: { ...plain(merchant), pfx, password },
   };
+}
+
+/**
+ * The day's test CA, made once and kept in the system's temp folder, so that test files running side by side on a
+ * small machine do not each spend seconds generating RSA keys.
+ */
+export function loadUnionpayTestCa(): UnionpayTestCa {
+  const day = new Date().toISOString().slice(0, 10);
+  const file = join(tmpdir(), `spay-unionpay-test-ca-v2-${day}.json`);
+  try {
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as UnionpayTestCa & { merchant: { pfx: string } };
+    return { ...stored, merchant: { ...stored.merchant, pfx: Buffer.from(stored.merchant.pfx, 'base64') } };
+  } catch {
+    const ca = createUnionpayTestCa();
+    const temporary = `${file}.${process.pid}.${Date.now()}`;
+    writeFileSync(temporary, JSON.stringify({ ...ca, merchant: { ...ca.merchant, pfx: ca.merchant.pfx.toString('base64') } }));
+    renameSync(temporary, file);
+    return ca;
+  }
 }
