@@ -159,6 +159,14 @@ describe('UnionPay connector: the payment form', () => {
     expect(form.fields.payTimeout).toBe('20261202004505');
   });
 
+  it.each([
+    ['a trade number UnionPay cannot take', { tradeNo: 'order-1_x' }, 'ORDER_ID'],
+    ['a fee that is not whole fen', { bill: bill({ fee: 1.5 }) }, 'TXN_AMT'],
+  ])('refuses %s', async (_name, overrides, channelCode) => {
+    const b = bill();
+    expect(await channelError(connector.createPayment(request(b, overrides as Partial<PaymentRequest>)))).toMatchObject({ channelCode });
+  });
+
   it('refuses a channel that is not UnionPay', async () => {
     expect(await channelError(connector.createPayment(request(bill({ channel: 'ALI_WEB' }))))).toMatchObject({ channelCode: 'CHANNEL' });
   });
@@ -219,6 +227,25 @@ describe('UnionPay connector: back notifies', () => {
     const outcome = await connector.readNotify(notifyOf(forge(fields)), new Date());
     expect(outcome.kind).toBe('refused');
     if (outcome.kind === 'refused') expect(outcome.reason).toMatch(reason);
+  });
+
+  it.each([
+    ['a consume that did not succeed', { respCode: '61' }, 'ignored'],
+    ['a consume void (txnType 31)', { txnType: '31' }, 'ignored'],
+  ])('ignores a genuine notify of %s', async (_name, change, kind) => {
+    const { notifyBody } = await paidBill();
+    const { signature: _s, signPubKeyCert: _c, ...fields } = Object.fromEntries(new URLSearchParams(notifyBody));
+    expect((await connector.readNotify(notifyOf(emulator.sign({ ...fields, ...change })), new Date())).kind).toBe(kind);
+  });
+
+  it('reads a genuine refund notify that failed as a failed refund', async () => {
+    const fields = { version: '5.1.0', encoding: 'utf-8', signMethod: '01', txnType: '04', txnSubType: '00', merId: MER_ID, orderId: '20261202abc123', txnAmt: '100', queryId: '1'.repeat(21), origQryId: '2'.repeat(21), reqReserved: 'order123', respCode: '61', respMsg: '退货失败' };
+    expect(await connector.readNotify(notifyOf(emulator.sign(fields)), new Date())).toMatchObject({
+      kind: 'refund',
+      tradeNo: 'order123',
+      refundNo: '20261202abc123',
+      state: { state: 'failed', fee: 100 },
+    });
   });
 
   it('refuses a GET and a body that is not a signed form', async () => {

@@ -59,6 +59,19 @@ function refusal(fields: UnionpayFields): ChannelError {
   return new ChannelError(code, `UnionPay ${code}: ${fields.respMsg ?? 'no respMsg'}`);
 }
 
+/** UnionPay's orderId: 8 to 40 letters or digits, no `-` or `_` (the ACP demo's field notes). */
+const ORDER_ID = /^[0-9A-Za-z]{8,40}$/;
+
+function checkOrderId(orderId: string, what: string): string {
+  if (!ORDER_ID.test(orderId)) throw new ChannelError('ORDER_ID', `UnionPay's orderId must be 8-40 letters or digits; the ${what} is ${JSON.stringify(orderId)}`);
+  return orderId;
+}
+
+function checkFen(fee: number, what: string): string {
+  if (!Number.isSafeInteger(fee) || fee <= 0) throw new ChannelError('TXN_AMT', `expected the ${what} as a positive whole number of fen, got ${fee}`);
+  return String(fee);
+}
+
 function fenOf(text: string | undefined): number | undefined {
   return text !== undefined && /^[1-9]\d{0,11}$/.test(text) ? Number(text) : undefined;
 }
@@ -172,6 +185,33 @@ export function createUnionpayConnector(config: UnionpayConfig, options: Unionpa
     return { state, channelRefundNo: answer.queryId, fee: fenOf(answer.txnAmt), detail: detailOf(answer) };
   }
 
+  function readVerifiedNotify(notify: IncomingNotify, now: Date): NotifyOutcome {
+    if (notify.method !== 'POST') return { kind: 'refused', reason: `expected a POST, got ${notify.method}` };
+    let fields: UnionpayFields;
+    try {
+      fields = parseFormFields(notify.body);
+    } catch {
+      return { kind: 'refused', reason: 'the body is not a form' };
+    }
+    const reason = verifyUnionpayMessage(fields, config.trust, now);
+    if (reason !== null) return { kind: 'refused', reason };
+    if (fields.merId !== config.merId) return { kind: 'refused', reason: `notify for merId ${JSON.stringify(fields.merId ?? null)}, not ${config.merId}` };
+    const orderId = fields.orderId ?? '';
+    const fee = fenOf(fields.txnAmt);
+    if (orderId === '' || fee === undefined) return { kind: 'refused', reason: 'notify without an orderId or a valid txnAmt' };
+    const detail = detailOf(fields);
+    if (fields.txnType === '01') {
+      if (fields.respCode !== '00') return { kind: 'ignored', reason: `consume notify for ${orderId} with respCode ${fields.respCode ?? 'none'}` };
+      return { kind: 'payment', trade: { tradeNo: orderId, state: 'paid', fee, channelTradeNo: fields.queryId, detail } };
+    }
+    if (fields.txnType === '04') {
+      const state: RefundState = { state: fields.respCode === '00' ? 'success' : 'failed', channelRefundNo: fields.queryId, fee, detail };
+      // reqReserved carries the payment's orderId (we set it on the refund); UnionPay echoes it.
+      return { kind: 'refund', tradeNo: fields.reqReserved || (fields.origQryId ?? ''), refundNo: orderId, state };
+    }
+    return { kind: 'ignored', reason: `notify of txnType ${fields.txnType ?? 'none'} for ${orderId}` };
+  }
+
   return {
     family: 'UN',
 
@@ -185,8 +225,8 @@ export function createUnionpayConnector(config: UnionpayConfig, options: Unionpa
         bizType: '000201',
         channelType: channelTypeOf(request.channel),
         currencyCode: '156',
-        txnAmt: String(bill.fee),
-        orderId: request.tradeNo,
+        txnAmt: checkFen(bill.fee, 'fee'),
+        orderId: checkOrderId(request.tradeNo, 'trade number'),
         txnTime: formatChinaTime(txnTime),
         frontUrl: request.returnUrl,
         backUrl: request.notifyUrl,
@@ -198,30 +238,11 @@ export function createUnionpayConnector(config: UnionpayConfig, options: Unionpa
     },
 
     async readNotify(notify: IncomingNotify, now: Date): Promise<NotifyOutcome> {
-      if (notify.method !== 'POST') return { kind: 'refused', reason: `expected a POST, got ${notify.method}` };
-      let fields: UnionpayFields;
       try {
-        fields = parseFormFields(notify.body);
-      } catch {
-        return { kind: 'refused', reason: 'the body is not a form' };
+        return readVerifiedNotify(notify, now);
+      } catch (error) {
+        return { kind: 'refused', reason: `the notify could not be read: ${error instanceof Error ? error.message : String(error)}` };
       }
-      const reason = verifyUnionpayMessage(fields, config.trust, now);
-      if (reason !== null) return { kind: 'refused', reason };
-      if (fields.merId !== config.merId) return { kind: 'refused', reason: `notify for merId ${JSON.stringify(fields.merId ?? null)}, not ${config.merId}` };
-      const orderId = fields.orderId ?? '';
-      const fee = fenOf(fields.txnAmt);
-      if (orderId === '' || fee === undefined) return { kind: 'refused', reason: 'notify without an orderId or a valid txnAmt' };
-      const detail = detailOf(fields);
-      if (fields.txnType === '01') {
-        if (fields.respCode !== '00') return { kind: 'ignored', reason: `consume notify for ${orderId} with respCode ${fields.respCode ?? 'none'}` };
-        return { kind: 'payment', trade: { tradeNo: orderId, state: 'paid', fee, channelTradeNo: fields.queryId, detail } };
-      }
-      if (fields.txnType === '04') {
-        const state: RefundState = { state: fields.respCode === '00' ? 'success' : 'failed', channelRefundNo: fields.queryId, fee, detail };
-        // reqReserved carries the payment's orderId (we set it on the refund); UnionPay echoes it.
-        return { kind: 'refund', tradeNo: fields.reqReserved || (fields.origQryId ?? ''), refundNo: orderId, state };
-      }
-      return { kind: 'ignored', reason: `notify of txnType ${fields.txnType ?? 'none'} for ${orderId}` };
     },
 
     notifyReply(stored: boolean): Answer {
@@ -253,9 +274,9 @@ export function createUnionpayConnector(config: UnionpayConfig, options: Unionpa
         txnSubType: '00',
         bizType: '000201',
         channelType: CHANNEL_TYPES[bill.channel] ?? '07',
-        orderId: refund.refund_no,
+        orderId: checkOrderId(refund.refund_no, 'refund_no'),
         txnTime: formatChinaTime(new Date(refund.created_at)),
-        txnAmt: String(refund.refund_fee),
+        txnAmt: checkFen(refund.refund_fee, 'refund_fee'),
         currencyCode: '156',
         origQryId,
         backUrl: options.notifyUrl,

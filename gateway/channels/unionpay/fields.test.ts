@@ -13,6 +13,19 @@ describe('UnionPay fields', () => {
     expect(parseChinaTime(stamp)?.getTime()).toBe(Math.floor(new Date(iso).getTime() / 1000) * 1000);
   });
 
+  it('writes China Standard Time whatever the server zone', () => {
+    const zone = process.env.TZ;
+    try {
+      for (const tz of ['America/Los_Angeles', 'Asia/Shanghai', 'Pacific/Kiritimati', 'UTC']) {
+        process.env.TZ = tz;
+        expect(formatChinaTime(new Date('2026-12-01T16:30:05Z'))).toBe('20261202003005');
+      }
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
   it.each([['2026120100300'], ['20261301003005'], ['20260230003005'], ['abc']])('refuses %j as a txnTime', (text) => {
     expect(parseChinaTime(text)).toBeUndefined();
   });

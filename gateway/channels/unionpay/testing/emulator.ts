@@ -49,8 +49,10 @@ export type EmulatorFault =
   | { status: number }
   | { hang: true };
 
-type Api = 'front' | 'back' | 'query';
+/** The three interfaces a fault can be injected into: frontTransReq.do, backTransReq.do, queryTrans.do. */
+export type Api = 'front' | 'back' | 'query';
 
+/** Who the emulator knows, who it signs as, and how fast its notifies and refunds go (tests shrink the delays). */
 export interface UnionpayEmulatorOptions {
   merchants: EmulatedMerchant[];
   /** UnionPay's signing certificate and key, chained to the root the connector trusts. */
@@ -63,6 +65,7 @@ export interface UnionpayEmulatorOptions {
   refundDelayMs?: number;
 }
 
+/** A running emulator: its endpoint, what it saw and sent, and the handles a test steers it by. */
 export interface UnionpayEmulator {
   /** The endpoint for the connector's config, e.g. http://127.0.0.1:41234. */
   url: string;
