@@ -36,6 +36,7 @@ export function checkUnionpayCertificate(pem: string, trust: UnionpayTrust, now:
   }
   if (!validAt(cert, now)) return { ok: false, reason: `signPubKeyCert is not valid now (${cert.validFrom} to ${cert.validTo})` };
   if (!validAt(trust.middle, now)) return { ok: false, reason: 'the configured middleCert is not valid now' };
+  if (!validAt(trust.root, now)) return { ok: false, reason: 'the configured rootCert is not valid now' };
   if (!cert.checkIssued(trust.middle) || !cert.verify(trust.middle.publicKey)) {
     return { ok: false, reason: 'signPubKeyCert was not issued by the configured middleCert' };
   }

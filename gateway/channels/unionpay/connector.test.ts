@@ -354,7 +354,7 @@ describe('UnionPay connector: refunds', () => {
     );
     expect(await connector.queryRefund(b.out_trade_no, b, first)).toMatchObject({ state: 'success', fee: 300 });
     // More than what is left (500) is UnionPay's refusal, with its code.
-    expect(await channelError(connector.refund(b.out_trade_no, b, refundOf(b, 501)))).toMatchObject({ channelCode: '38' });
+    expect(await channelError(connector.refund(b.out_trade_no, b, refundOf(b, 501)))).toMatchObject({ channelCode: '33' });
   });
 
   it('answers the same refund again by its refund_no (a retry), not a second refund', async () => {

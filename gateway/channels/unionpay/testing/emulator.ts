@@ -318,7 +318,7 @@ export async function startUnionpayEmulator(options: UnionpayEmulatorOptions): P
     const original = trades.find((t) => t.queryId === fields.origQryId && t.txnType === '01' && t.merId === fields.merId);
     if (original === undefined || original.state !== 'paid') return refuse(res, fields, ['35', '原交易不存在或状态不正确']);
     const amount = Number(fields.txnAmt);
-    if (original.refunded + amount > original.txnAmt) return refuse(res, fields, ['38', '退货金额超限']);
+    if (original.refunded + amount > original.txnAmt) return refuse(res, fields, ['33', '交易金额超限']);
     original.refunded += amount;
     const refund: EmulatedTrade = {
       merId: original.merId,
