@@ -147,8 +147,16 @@ export function createUnionpayConnector(config: UnionpayConfig, options: Unionpa
     return answer;
   }
 
+  /** The answer must be about the order asked for: a genuine answer for another order is not this one's. */
+  function sameOrder(answer: UnionpayFields, orderId: string, path: string): UnionpayFields {
+    if (answer.orderId !== undefined && answer.orderId !== orderId) {
+      throw new ChannelError('ORDER_ID', `UnionPay's answer to ${path} is for orderId ${answer.orderId}, not ${orderId}`);
+    }
+    return answer;
+  }
+
   async function query(orderId: string, txnTime: Date): Promise<UnionpayFields> {
-    return post(UNIONPAY_PATHS.query, {
+    const answer = await post(UNIONPAY_PATHS.query, {
       ...common(),
       txnType: '00',
       txnSubType: '00',
@@ -156,6 +164,7 @@ export function createUnionpayConnector(config: UnionpayConfig, options: Unionpa
       orderId,
       txnTime: formatChinaTime(txnTime),
     });
+    return sameOrder(answer, orderId, UNIONPAY_PATHS.query);
   }
 
   async function queryPayment(tradeNo: string, bill: Bill): Promise<TradeState> {
@@ -268,7 +277,7 @@ export function createUnionpayConnector(config: UnionpayConfig, options: Unionpa
         if (trade.state !== 'paid' || trade.channelTradeNo === undefined) throw new ChannelError('NOT_PAID', `UnionPay has no payment for ${tradeNo}`);
         origQryId = trade.channelTradeNo;
       }
-      const answer = await post(UNIONPAY_PATHS.back, {
+      const answer = sameOrder(await post(UNIONPAY_PATHS.back, {
         ...common(),
         txnType: '04',
         txnSubType: '00',
@@ -281,7 +290,7 @@ export function createUnionpayConnector(config: UnionpayConfig, options: Unionpa
         origQryId,
         backUrl: options.notifyUrl,
         reqReserved: tradeNo,
-      });
+      }), refund.refund_no, UNIONPAY_PATHS.back);
       const code = answer.respCode as string;
       // The same refund_no sent again: UnionPay already has it, so say where that one stands.
       if (code === DUPLICATE) return queryRefund(tradeNo, bill, refund);
