@@ -113,6 +113,8 @@ export interface WechatEmulator {
   settleRefund(outRefundNo: string, status?: 'SUCCESS' | 'ABNORMAL' | 'CLOSED'): Promise<NotifyDelivery | null>;
   /** A notification of `eventType` for `resource`, encrypted and signed as WeChat would, with overrides for forgeries. */
   buildNotification(eventType: string, resource: Record<string, unknown>, overrides?: NotificationOverrides): BuiltNotification;
+  /** Notification headers signing `body` as WeChat would (with the same overrides for forgeries). */
+  signBody(body: Buffer, overrides?: NotificationOverrides): Record<string, string>;
   /** The transaction JSON the query answers (and a TRANSACTION notification carries) for `outTradeNo`. */
   transactionJson(outTradeNo: string): Record<string, unknown>;
   /** Whether JSAPI parameters (as WeixinJSBridge gets them) carry a paySign made by the trade's merchant over its prepay_id. */
@@ -473,20 +475,21 @@ export async function startWechatEmulator(options: WechatEmulatorOptions): Promi
       }),
       'utf8',
     );
+    return { body, headers: signBody(body, overrides) };
+  }
+
+  function signBody(body: Buffer, overrides: NotificationOverrides = {}): Record<string, string> {
     const timestamp = String(overrides.timestampSec ?? Math.floor(clock() / 1000));
     const signNonce = overrides.nonce ?? randomBytes(16).toString('hex').toUpperCase();
     const message = Buffer.concat([Buffer.from(`${timestamp}\n${signNonce}\n`), body, Buffer.from('\n')]);
     const signature = sign('sha256', message, overrides.signingKey ?? platform.privateKey).toString('base64');
     return {
-      body,
-      headers: {
-        'Content-Type': 'application/json',
-        'Wechatpay-Timestamp': timestamp,
-        'Wechatpay-Nonce': signNonce,
-        'Wechatpay-Signature': signature,
-        'Wechatpay-Serial': overrides.serial ?? platformPublicKeyId,
-        'Wechatpay-Signature-Type': 'WECHATPAY2-SHA256-RSA2048',
-      },
+      'Content-Type': 'application/json',
+      'Wechatpay-Timestamp': timestamp,
+      'Wechatpay-Nonce': signNonce,
+      'Wechatpay-Signature': signature,
+      'Wechatpay-Serial': overrides.serial ?? platformPublicKeyId,
+      'Wechatpay-Signature-Type': 'WECHATPAY2-SHA256-RSA2048',
     };
   }
 
@@ -590,6 +593,7 @@ export async function startWechatEmulator(options: WechatEmulatorOptions): Promi
       return deliver(refund.notify_url, `REFUND.${status}`, plaintext);
     },
     buildNotification,
+    signBody,
     transactionJson: (no) => transactionJson(no),
     checkJsapiPaySign(params) {
       const prepayId = /^prepay_id=(.+)$/.exec(params.package)?.[1];
