@@ -97,7 +97,10 @@ function parseKey(entry: Record<string, unknown>, name: string, path: string, op
     try {
       pem = (options.readFile ?? ((p: string) => readFileSync(p, 'utf8')))(file);
     } catch (error) {
-      throw new Error(`${path}.${name} must be PEM text or the path of a PEM file; ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      // A path is named only when it has a dot: a pasted key body without its BEGIN line (base64 has no dots) is not.
+      const where = text.includes('.') ? file : 'the file it names';
+      throw new Error(`${path}.${name} must be PEM text or the path of a PEM file; ${where} cannot be read (${code})`);
     }
   }
   const what = type === 'private' ? 'an RSA private key in PEM (PKCS#8 or PKCS#1)' : 'the WeChat Pay RSA public key in PEM';
