@@ -1,5 +1,6 @@
 import { ChannelError } from '../connector';
 import type { WechatConfig } from './config';
+import { WechatRequestError } from './request-error';
 import { answerMessage, authorizationHeader, newNonce, requestMessage, signSha256Rsa, verifySha256Rsa } from './crypto';
 
 /** How far a signed timestamp may be from our clock (WeChat Pay's own rule for notifications, 5 minutes). */
@@ -21,26 +22,6 @@ export interface WechatClientOptions {
 export interface WechatAnswer {
   status: number;
   data: unknown;
-}
-
-/**
- * WeChat Pay refused a request: `channelCode` is WeChat's `code`; `verified` says whether the answer carried a valid
- * signature, the only case where the connector acts on the code (ORDERPAID, ORDER_NOT_EXIST) rather than report it.
- */
-export class WechatRequestError extends ChannelError {
-  readonly status: number;
-  readonly verified: boolean;
-  constructor(channelCode: string, message: string, status: number, verified: boolean) {
-    super(channelCode, message);
-    this.name = 'WechatRequestError';
-    this.status = status;
-    this.verified = verified;
-  }
-}
-
-/** Whether `error` is WeChat's verified refusal with one of `codes`. */
-export function isVerifiedRefusal(error: unknown, ...codes: string[]): error is WechatRequestError {
-  return error instanceof WechatRequestError && error.verified && codes.includes(error.channelCode);
 }
 
 /** Sends signed API v3 requests to `config.endpoint` and verifies every answer with the WeChat Pay public key. */

@@ -1,7 +1,8 @@
 import type { Bill } from '../../bills/bill';
 import type { Refund } from '../../bills/refund';
 import { ChannelError, type ChannelConnector, type CloseOutcome, type PaymentAnswer, type PaymentRequest, type RefundState, type TradeState } from '../connector';
-import { createWechatClient, isVerifiedRefusal, type WechatClientOptions } from './client';
+import { createWechatClient, type WechatClientOptions } from './client';
+import { isVerifiedRefusal } from './request-error';
 import type { WechatConfig } from './config';
 import { jsapiPaySign, newNonce } from './crypto';
 import { readWechatNotify, wechatNotifyReply } from './notify';
