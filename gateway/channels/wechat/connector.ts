@@ -57,15 +57,18 @@ export function createWechatConnector(config: WechatConfig, options: WechatConne
   async function closePayment(tradeNo: string, bill: Bill): Promise<CloseOutcome> {
     try {
       await client.request('POST', `${tradePath(tradeNo)}/close`, { mchid: config.mchId });
-      return { state: 'closed' };
     } catch (error) {
       if (isVerifiedRefusal(error, 'ORDER_NOT_EXIST', 'ORDERNOTEXIST')) return { state: 'closed' };
       if (!isVerifiedRefusal(error, 'ORDERPAID', 'ORDER_PAID')) throw error;
+      // Paid meanwhile: the query says how much and when, so that the gateway can settle the bill.
+      const trade = await queryPayment(tradeNo, bill);
+      if (trade.state === 'paid') return { state: 'paid', trade };
+      throw new ChannelError('ORDERPAID', `WeChat Pay says ${tradeNo} is paid, but its query says ${trade.state}`);
     }
-    // Paid meanwhile: the query says how much and when, so that the gateway can settle the bill.
-    const trade = await queryPayment(tradeNo, bill);
-    if (trade.state === 'paid') return { state: 'paid', trade };
-    throw new ChannelError('ORDERPAID', `WeChat Pay says ${tradeNo} is paid, but its query says ${trade.state}`);
+    // The docs do not say what closing a trade paid a moment before answers; a query after the 204 tells.
+    // Should that query fail, the close itself stood: a payment that still arrives comes by notify.
+    const trade = await queryPayment(tradeNo, bill).catch(() => null);
+    return trade?.state === 'paid' ? { state: 'paid', trade } : { state: 'closed' };
   }
 
   async function refund(tradeNo: string, bill: Bill, refundRecord: Refund): Promise<RefundState> {

@@ -58,6 +58,7 @@ export interface BuiltNotification {
 export type Interference =
   | { kind: 'error'; status: number; code: string; message: string; signed?: boolean }
   | { kind: 'stall' }
+  | { kind: 'answer'; status: number; json?: unknown }
   | { kind: 'forge'; how: 'unsigned' | 'bad-signature' | 'other-serial' | 'stale' };
 
 type TradeType = 'NATIVE' | 'JSAPI' | 'MWEB';
@@ -435,7 +436,7 @@ export async function startWechatEmulator(options: WechatEmulatorOptions): Promi
         signed = interference.signed ?? true;
         throw new Refusal(interference.status, interference.code, interference.message);
       }
-      const answer = route(mchid, method, url, body);
+      const answer = interference?.kind === 'answer' ? interference : route(mchid, method, url, body);
       status = answer.status;
       if (answer.json !== undefined) text = JSON.stringify(answer.json);
     } catch (error) {
