@@ -100,6 +100,22 @@ describe('WeChat Pay connector: starting payments', () => {
     expect(emulator.checkJsapiPaySign({ ...params, timeStamp: String(Number(params.timeStamp) + 1), paySign: answer.pay_sign as string })).toBe(false);
   });
 
+  it('is paid through the WeixinJSBridge stand-in with the parameters it answered', async () => {
+    const bill = testBill({ channel: 'WX_JSAPI', openid: 'o-jsapi-buyer', fee: 1 });
+    const answer = await connector.createPayment(paymentRequest(bill, receiver.url));
+    outcomes.length = 0;
+    const params = { appId: answer.app_id as string, timeStamp: answer.timestamp as string, nonceStr: answer.nonce_str as string, package: answer.package as string, signType: answer.sign_type as string };
+    await expect(emulator.payJsapi({ ...params, paySign: Buffer.from('forged').toString('base64') })).rejects.toThrow('paySign');
+    await emulator.payJsapi({ ...params, paySign: answer.pay_sign as string });
+    expect(outcomes[0]).toMatchObject({ kind: 'payment', trade: { tradeNo: bill.out_trade_no, fee: 1, detail: { trade_type: 'JSAPI', payer: { openid: 'o-jsapi-buyer' } } } });
+  });
+
+  it('sets time_expire so that the buyer cannot pay after bill_timeout', async () => {
+    const bill = testBill({ bill_timeout: 60 });
+    await connector.createPayment(paymentRequest(bill, receiver.url, { now: new Date(Date.now() - 120_000) }));
+    await expect(emulator.pay(bill.out_trade_no)).rejects.toThrow('expired');
+  });
+
   it('refuses WX_JSAPI without an openid before asking WeChat', async () => {
     const before = emulator.requests.length;
     const error = await rejection(connector.createPayment(paymentRequest(testBill({ channel: 'WX_JSAPI' }), receiver.url)));

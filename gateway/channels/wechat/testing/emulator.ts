@@ -120,6 +120,8 @@ export interface WechatEmulator {
   transactionJson(outTradeNo: string): Record<string, unknown>;
   /** Whether JSAPI parameters (as WeixinJSBridge gets them) carry a paySign made by the trade's merchant over its prepay_id. */
   checkJsapiPaySign(params: { appId: string; timeStamp: string; nonceStr: string; package: string; signType: string; paySign: string }): boolean;
+  /** What WeixinJSBridge's getBrandWCPayRequest does: checks the paySign, then the buyer pays that prepay_id's trade. */
+  payJsapi(params: { appId: string; timeStamp: string; nonceStr: string; package: string; signType: string; paySign: string }): Promise<NotifyDelivery>;
   /** Makes the next request matching method and path (a prefix) meet `interference`. */
   interfereNext(method: string, pathPrefix: string, interference: Interference): void;
   close(): Promise<void>;
@@ -556,7 +558,7 @@ export async function startWechatEmulator(options: WechatEmulatorOptions): Promi
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
-  return {
+  const emulator: WechatEmulator = {
     url: `http://127.0.0.1:${port}`,
     platformPublicKeyId,
     platformPublicKeyPem: platform.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
@@ -568,6 +570,7 @@ export async function startWechatEmulator(options: WechatEmulatorOptions): Promi
       const trade = findTrade(outTradeNo);
       if (trade === undefined) throw new Error(`no trade ${outTradeNo}`);
       if (trade.trade_state !== 'NOTPAY') throw new Error(`trade ${outTradeNo} is ${trade.trade_state}, not payable`);
+      if (trade.time_expire !== undefined && clock() > Date.parse(trade.time_expire)) throw new Error(`trade ${outTradeNo} expired at ${trade.time_expire}`);
       trade.trade_state = 'SUCCESS';
       trade.transaction_id = `42000${randomDigits(23)}`;
       trade.success_time = beijing(clock());
@@ -596,6 +599,12 @@ export async function startWechatEmulator(options: WechatEmulatorOptions): Promi
     buildNotification,
     signBody,
     transactionJson: (no) => transactionJson(no),
+    async payJsapi(params) {
+      if (!emulator.checkJsapiPaySign(params)) throw new Error('the JSAPI parameters do not carry a valid paySign');
+      const prepayId = params.package.slice('prepay_id='.length);
+      const trade = [...trades.values()].find((t) => t.prepay_id === prepayId) as EmulatedTrade;
+      return emulator.pay(trade.out_trade_no);
+    },
     checkJsapiPaySign(params) {
       const prepayId = /^prepay_id=(.+)$/.exec(params.package)?.[1];
       const trade = [...trades.values()].find((t) => t.trade_type === 'JSAPI' && t.prepay_id === prepayId);
@@ -623,6 +632,7 @@ export async function startWechatEmulator(options: WechatEmulatorOptions): Promi
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  return emulator;
 }
 
 function randomDigits(count: number): string {
