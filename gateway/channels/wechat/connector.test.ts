@@ -312,6 +312,18 @@ describe('WeChat Pay connector: errors, forged answers, timeouts', () => {
     expect(emulator.requests.at(-1)?.status).toBe(401);
   });
 
+  it('sends the Accept header WeChat requires (the emulator refuses a request without it)', async () => {
+    const stripped = createWechatConnector(config, {
+      fetch: (url, init) => {
+        const headers = new Headers(init?.headers);
+        headers.delete('Accept');
+        headers.set('Accept', 'text/html');
+        return fetch(url, { ...init, headers });
+      },
+    });
+    expect((await rejection(stripped.createPayment(paymentRequest(testBill(), receiver.url)))).channelCode).toBe('PARAM_ERROR');
+  });
+
   it('gives up on an answer that does not come within the timeout', async () => {
     const impatient = createWechatConnector(config, { timeoutMs: 300 });
     const bill = testBill();

@@ -434,6 +434,10 @@ export async function startWechatEmulator(options: WechatEmulatorOptions): Promi
     let signed = true;
     try {
       const mchid = checkAuthorization(req, url.pathname + url.search, body);
+      // API v3 rules: Accept is required, and a request without a User-Agent is refused.
+      const accept = req.headers.accept ?? '';
+      if (!accept.includes('application/json') && !accept.includes('*/*')) throw new Refusal(400, 'PARAM_ERROR', 'HTTP 头 Accept 必填，请设置为 application/json');
+      if ((req.headers['user-agent'] ?? '') === '') throw new Refusal(400, 'INVALID_REQUEST', 'HTTP 头缺少 User-Agent');
       if (interference?.kind === 'error') {
         signed = interference.signed ?? true;
         throw new Refusal(interference.status, interference.code, interference.message);
