@@ -61,6 +61,7 @@ export async function runBrowserBench(options: { runs: number; modalCycles: numb
           push(`ready ${build}`, load.readyAfterResponseEnd);
           push(`eval ${build}`, load.scriptEval);
           push(`mainThread ${build}`, load.mainThread);
+          push(`laterCalls ${build}`, load.laterCalls);
           if (load.uiMainThread !== null) push('uiMainThread', load.uiMainThread);
           // A buyer reads the page before pressing pay; clicking within ms of load would time the
           // browser finishing the page load (its own process and the compositor) rather than the widget.
@@ -123,6 +124,7 @@ export async function runBrowserBench(options: { runs: number; modalCycles: numb
         ...both('load: beecloud:onready after script responseEnd', 'ready', 'ms'),
         ...both('load: script eval (CDP ScriptDuration delta)', 'eval', 'ms'),
         ...both('load: main-thread work for the script (trace EvaluateScript: compile + run)', 'mainThread', 'ms'),
+        ...both("load: main-thread work in the script's later tasks until ready (trace FunctionCall; the loader's start of the UI fetch)", 'laterCalls', 'ms'),
         row('load: main-thread work for the UI module when it arrives (trace v8.compileModule + v8.evaluateModule)', 'uiMainThread', 'ms'),
         ...both('click → dialog in DOM, first click', 'domCold', 'ms'),
         ...both('click → dialog painted, first click', 'paintCold', 'ms'),

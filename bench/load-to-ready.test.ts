@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateScriptMs, moduleMs } from './load-to-ready';
+import { evaluateScriptMs, functionCallMs, moduleMs } from './load-to-ready';
 
 const trace = (events: object[]) => Buffer.from(JSON.stringify({ traceEvents: events }));
 
@@ -35,5 +35,18 @@ describe('moduleMs', () => {
 
   it('throws when the module was never compiled', () => {
     expect(() => moduleMs(trace([{ name: 'v8.evaluateModule', ts: 1, dur: 1 }]), ui)).toThrow(/no v8.compileModule/);
+  });
+});
+
+describe('functionCallMs', () => {
+  it("sums the FunctionCall events of the named script only, in ms, and is 0 when there are none", () => {
+    const url = 'http://127.0.0.1:9/1/pay/jsbutton/returnscripts?appId=a';
+    const events = [
+      { name: 'FunctionCall', dur: 1200, args: { data: { url } } },
+      { name: 'FunctionCall', dur: 900, args: { data: { url: 'http://127.0.0.1:9/other.js' } } },
+      { name: 'EvaluateScript', dur: 400, args: { data: { url } } },
+    ];
+    expect(functionCallMs(trace(events), '/returnscripts')).toBeCloseTo(1.2);
+    expect(functionCallMs(trace([]), '/returnscripts')).toBe(0);
   });
 });

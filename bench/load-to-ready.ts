@@ -8,6 +8,8 @@ export interface LoadToReady {
   scriptEval: number;
   /** ms the renderer's main thread spent on the script (compile and run), from a trace; parsing streams on another thread. */
   mainThread: number;
+  /** ms the main thread spent in the script's functions called later by the browser (timers, events) until ready: the loader's start of the UI fetch. */
+  laterCalls: number;
   /** ms the main thread spent on the UI module the loader fetched (compile and evaluate), when `uiModuleUrl` was given. */
   uiMainThread: number | null;
   page: Page;
@@ -44,6 +46,7 @@ export async function measureLoadToReady(context: BrowserContext, site: BenchSit
     readyAfterResponseEnd: timing.ready - timing.responseEnd,
     scriptEval: scriptSeconds * 1000,
     mainThread: evaluateScriptMs(trace, '/returnscripts'),
+    laterCalls: functionCallMs(trace, '/returnscripts'),
     uiMainThread: uiModuleUrl === undefined ? null : moduleMs(trace, uiModuleUrl),
     page,
     cdp,
@@ -63,6 +66,12 @@ export function evaluateScriptMs(trace: Buffer, part: string): number {
   const mine = traceEvents.filter((event) => event.name === 'EvaluateScript' && event.args?.data?.url?.includes(part));
   if (mine.length === 0) throw new Error(`the trace holds no EvaluateScript for ${part}`);
   return mine.reduce((sum, event) => sum + (event.dur ?? 0), 0) / 1000;
+}
+
+/** Sums the trace's FunctionCall events (a task calling into a script: a timer, an event) of the script whose URL holds `part`, in ms. */
+export function functionCallMs(trace: Buffer, part: string): number {
+  const { traceEvents } = JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] };
+  return traceEvents.filter((event) => event.name === 'FunctionCall' && event.args?.data?.url?.includes(part)).reduce((sum, event) => sum + (event.dur ?? 0), 0) / 1000;
 }
 
 /**

@@ -110,11 +110,12 @@ describe.runIf(built)('the script-tag bundle', () => {
         constructor(readonly type: string) {}
       },
       console,
+      setTimeout,
       __SPAY_CONFIG__: { appId: 'app', channels: ['ali'], apiBase: 'https://pay.example.com/1/pay/jsbutton', assetBase: 'https://pay.example.com/1/pay/jsbutton/assets/', sandbox: true },
     };
     sandbox.window = sandbox;
-    // The loader's import() of the UI module is refused here (Node runs no dynamic import in a vm without a flag),
-    // which the loader takes quietly, as a page offline; the browser tests load the module for real.
+    // The loader's import() of the UI module, in the task after, is refused here (Node runs no dynamic import in a vm
+    // without a flag), which the loader takes quietly, as a page offline; the browser tests load the module for real.
     runInNewContext(bundle.toString('utf8'), sandbox);
     expect(typeof (sandbox.BC as { click?: unknown }).click).toBe('function');
     expect(events).toEqual(['beecloud:onready']);

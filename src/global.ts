@@ -5,8 +5,8 @@ import type { ClickOutcome } from './types';
 
 /**
  * The script-tag entry, the loader: the only module that touches window. It defines BC, fires beecloud:onready and
- * starts fetching the UI module (script-ui.ts), which the parser does not wait for; clicks made before it arrives wait
- * for it. Nothing else is in this file, because pages put it in <head>, where every byte delays them.
+ * starts fetching the UI module (script-ui.ts) in the next task, which the parser does not wait for; clicks made
+ * before it arrives wait for it. Nothing else is in this file, because pages put it in <head>, where every byte delays them.
  */
 
 declare const __SPAY_CONFIG__: WidgetConfig | undefined;

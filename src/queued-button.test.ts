@@ -50,10 +50,17 @@ afterEach(() => {
 });
 
 describe('the loader’s button', () => {
-  it('starts loading the UI at once, and only once', async () => {
+  it('starts loading the UI in the next task, or at the first click if that comes sooner, and only once', async () => {
+    ui = heldUi();
+    createQueuedButton(ui.load, options());
+    expect(ui.load).not.toHaveBeenCalled();
+    await nextTask();
+    expect(ui.load).toHaveBeenCalledTimes(1);
     ui = heldUi();
     const button = createQueuedButton(ui.load, options());
+    void button.click(VALID_DATA);
     expect(ui.load).toHaveBeenCalledTimes(1);
+    await nextTask();
     void button.click(VALID_DATA);
     void button.click(VALID_DATA);
     ui.arrive();
@@ -89,6 +96,7 @@ describe('the loader’s button', () => {
   it('goes straight to the UI once it is there: the dialog is open when click returns', async () => {
     ui = heldUi();
     const button = createQueuedButton(ui.load, options());
+    await nextTask();
     ui.arrive();
     await settle();
     void button.click(VALID_DATA);

@@ -42,8 +42,11 @@ export const test = base.extend<{ demo: RunningDemo; fixtures: FixturePages }>({
     page.goto = async (url, options) => {
       requested = null;
       const response = await goto(url, options);
+      if ((options?.waitUntil ?? 'load') !== 'load') return response;
+      // The loader starts the fetch in a task after its own; let that task run first.
+      await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
       const ui = requested as string | null;
-      if (ui !== null && (options?.waitUntil ?? 'load') === 'load') {
+      if (ui !== null) {
         // The same URL as the loader's import, so the same module: this resolves once it has run, and fetches nothing.
         await page.evaluate((moduleUrl) => import(moduleUrl).then(() => undefined, () => undefined), ui);
       }
