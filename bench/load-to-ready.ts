@@ -8,6 +8,10 @@ export interface LoadToReady {
   scriptEval: number;
   /** ms the renderer's main thread spent on the script (compile and run), from a trace; parsing streams on another thread. */
   mainThread: number;
+  /** ms the main thread spent in the script's functions called later by the browser (timers, events) until ready: the loader's start of the UI fetch. */
+  laterCalls: number;
+  /** ms the main thread spent on the UI module the loader fetched (compile and evaluate), when `uiModuleUrl` was given. */
+  uiMainThread: number | null;
   page: Page;
   cdp: CDPSession;
 }
@@ -17,7 +21,7 @@ export interface LoadToReady {
  * same site first (same renderer process), so the delta is the page's own script: the widget plus a few
  * lines of the bench page script.
  */
-export async function measureLoadToReady(context: BrowserContext, site: BenchSite): Promise<LoadToReady> {
+export async function measureLoadToReady(context: BrowserContext, site: BenchSite, uiModuleUrl?: string): Promise<LoadToReady> {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await page.goto(site.blankUrl);
@@ -28,6 +32,8 @@ export async function measureLoadToReady(context: BrowserContext, site: BenchSit
   await browser.startTracing(page, { categories: ['devtools.timeline', 'v8'] });
   await page.goto(site.shopUrl);
   await page.waitForFunction('window.__bench && window.__bench.ready !== null && typeof BC === "object"');
+  // The loader's own import of the same URL: this resolves once the module has run, and fetches nothing more.
+  if (uiModuleUrl !== undefined) await page.evaluate(`import(${JSON.stringify(uiModuleUrl)}).then(() => undefined)`);
   const trace = await browser.stopTracing();
   const after = await readMetrics(cdp);
   const timing = await page.evaluate(`(() => {
@@ -40,6 +46,8 @@ export async function measureLoadToReady(context: BrowserContext, site: BenchSit
     readyAfterResponseEnd: timing.ready - timing.responseEnd,
     scriptEval: scriptSeconds * 1000,
     mainThread: evaluateScriptMs(trace, '/returnscripts'),
+    laterCalls: functionCallMs(trace, '/returnscripts'),
+    uiMainThread: uiModuleUrl === undefined ? null : moduleMs(trace, uiModuleUrl),
     page,
     cdp,
   };
@@ -47,6 +55,7 @@ export async function measureLoadToReady(context: BrowserContext, site: BenchSit
 
 interface TraceEvent {
   name: string;
+  ts?: number;
   dur?: number;
   args?: { data?: { url?: string } };
 }
@@ -57,4 +66,32 @@ export function evaluateScriptMs(trace: Buffer, part: string): number {
   const mine = traceEvents.filter((event) => event.name === 'EvaluateScript' && event.args?.data?.url?.includes(part));
   if (mine.length === 0) throw new Error(`the trace holds no EvaluateScript for ${part}`);
   return mine.reduce((sum, event) => sum + (event.dur ?? 0), 0) / 1000;
+}
+
+/** Sums the trace's FunctionCall events (a task calling into a script: a timer, an event) of the script whose URL holds `part`, in ms. */
+export function functionCallMs(trace: Buffer, part: string): number {
+  const { traceEvents } = JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] };
+  return traceEvents.filter((event) => event.name === 'FunctionCall' && event.args?.data?.url?.includes(part)).reduce((sum, event) => sum + (event.dur ?? 0), 0) / 1000;
+}
+
+/**
+ * The main thread's work on one ES module: its v8.compileModule events (named by URL; the parsing streams on another
+ * thread) and the v8.evaluateModule that follows each (which names no URL), in ms.
+ */
+export function moduleMs(trace: Buffer, url: string): number {
+  const { traceEvents } = JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] };
+  const events = traceEvents.filter((event) => event.name === 'v8.compileModule' || event.name === 'v8.evaluateModule').sort((a, b) => (a.ts ?? 0) - (b.ts ?? 0));
+  let total = 0;
+  let compiled = false;
+  for (const event of events) {
+    if (event.name === 'v8.compileModule') {
+      compiled = event.args?.data?.url === url;
+      if (compiled) total += event.dur ?? 0;
+    } else if (compiled) {
+      total += event.dur ?? 0;
+      compiled = false;
+    }
+  }
+  if (total === 0) throw new Error(`the trace holds no v8.compileModule for ${url}`);
+  return total / 1000;
 }

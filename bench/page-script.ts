@@ -155,3 +155,35 @@ window.requestAnimationFrame = function (callback) {
 };
 window.cancelAnimationFrame = function () {};
 `;
+
+/**
+ * For the click-at-load page: calls BC.click at DOMContentLoaded, as a page that opens the payment at once does, and
+ * records when (performance.now) the click was made, the dialog was in the DOM and the frame showing it had painted.
+ * With the loader the click waits for the UI module; with the single file it opens the dialog at once.
+ */
+export const AT_LOAD_SCRIPT = String.raw`
+window.__atLoad = { clickAt: null, dialogAt: null, paintedAt: null, error: null };
+document.addEventListener('DOMContentLoaded', function () {
+  var at = window.__atLoad;
+  function dialog() {
+    var host = document.querySelector('spay-modal');
+    return host && host.shadowRoot ? host.shadowRoot.querySelector('[role=dialog]') : null;
+  }
+  function seen() {
+    if (at.dialogAt !== null || !dialog()) return;
+    at.dialogAt = performance.now();
+    observer.disconnect();
+    requestAnimationFrame(function () {
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function () { channel.port1.close(); at.paintedAt = performance.now(); };
+      channel.port2.postMessage(null);
+    });
+  }
+  var observer = new MutationObserver(seen);
+  observer.observe(document.body, { childList: true });
+  BC.err = function (error) { at.error = error.code + ': ' + error.ERROR; };
+  at.clickAt = performance.now();
+  BC.click(window.__benchOrder);
+  seen();
+});
+`;

@@ -55,6 +55,8 @@ async function main(): Promise<number> {
   const notes = [
     'Bytes are exact; every other figure is the median over the runs, with min–max.',
     'Browser: fresh context per run; the page and the gateway are on two 127.0.0.1 ports. "painted" ends after the frame that shows the dialog (click made in a rAF callback). The first click comes 1 s after beecloud:onready, once the browser has finished loading the page, as a buyer would click.',
+    'Two builds in one run: the figures without a prefix are dist/ (the loader, spay-button.js, which fetches spay-ui.<hash>.js as it runs); "before:" is the single script-tag file it replaced (UI inside), built by the bench from bench/single-file/ and served by a second gateway, with the same lazy modules. QR and heap figures are for dist/ only: the split does not touch them.',
+    'Slow network: Chromium network emulation over CDP (Network.emulateNetworkConditions: 400 kbit/s down and up, 400 ms added to each request), fresh context and cold cache per load. First contentful paint is of the plain shop page (the script tag in <head>, nobody clicks); the click figures use a page that calls BC.click at DOMContentLoaded.',
     'Heap loop: frames are message tasks on that page only, after 100 warm-up cycles; CDP HeapProfiler.collectGarbage before each Performance.getMetrics reading.',
     'Load: the generator is a forked process; the servers run in the bench process, logging off; a fresh gateway per run.',
     ...browser.notes,

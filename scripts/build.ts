@@ -1,6 +1,6 @@
 /**
- * Builds every output with Vite: the script-tag bundle (IIFE), its lazily loaded modules, the ES
- * module for bundlers, and server-sign for Node; then the type declarations with tsc.
+ * Builds every output with Vite: the script-tag loader (IIFE), the UI module it fetches and the lazily loaded
+ * modules after it, the ES module for bundlers, and server-sign for Node; then the type declarations with tsc.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -16,13 +16,16 @@ const { version } = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as {
 // benchmark reading dist/ never sees it half-built.
 const out = `${root}dist.building-${process.pid}/`;
 
-/** The lazily loaded modules' file names, content-hashed, which the script-tag bundle imports. */
+/** The content-hashed file names of the modules the script-tag build fetches: the UI, then the two lazy ones. */
 interface LazyFiles {
+  ui: string;
   qr: string;
   pay: string;
 }
 
-const shared = (scriptTag: boolean, lazy: LazyFiles = { qr: '', pay: '' }): InlineConfig => ({
+const NO_FILES: LazyFiles = { ui: '', qr: '', pay: '' };
+
+const shared = (scriptTag: boolean, lazy: LazyFiles = NO_FILES): InlineConfig => ({
   root,
   configFile: false,
   logLevel: 'warn',
@@ -31,17 +34,19 @@ const shared = (scriptTag: boolean, lazy: LazyFiles = { qr: '', pay: '' }): Inli
     __VERSION__: JSON.stringify(version),
     __QR_FILE__: JSON.stringify(lazy.qr),
     __PAY_FILE__: JSON.stringify(lazy.pay),
+    __UI_FILE__: JSON.stringify(lazy.ui),
   },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
 });
 
 /**
- * A module the script-tag bundle fetches only when a buyer needs it (the QR encoder, the steps after
- * the bill). Its name carries a hash of its content, so it can be cached for good.
+ * A module the script-tag build fetches from the gateway: the UI, which the loader fetches as it runs, and those
+ * fetched only when a buyer needs them (the steps after the bill, the QR encoder). Its name carries a hash of its
+ * content, so it can be cached for good. `lazy` names the modules this one fetches in turn.
  */
-async function buildLazyModule(entry: string, base: string): Promise<string> {
+async function buildLazyModule(entry: string, base: string, lazy: LazyFiles = NO_FILES): Promise<string> {
   await build({
-    ...shared(true),
+    ...shared(true, lazy),
     build: {
       outDir: `${out}assets`,
       emptyOutDir: false,
@@ -100,8 +105,9 @@ const outputs = (lazy: LazyFiles): Record<string, InlineConfig> => ({
 
 rmSync(out, { recursive: true, force: true });
 try {
-  const lazy = { qr: await buildLazyModule('src/qr/index.ts', 'spay-qr'), pay: await buildLazyModule('src/pay/follow-bill.ts', 'spay-pay') };
-  console.log(`built lazy modules (${lazy.qr}, ${lazy.pay})`);
+  const after = { ...NO_FILES, qr: await buildLazyModule('src/qr/index.ts', 'spay-qr'), pay: await buildLazyModule('src/pay/follow-bill.ts', 'spay-pay') };
+  const lazy = { ...after, ui: await buildLazyModule('src/script-ui.ts', 'spay-ui', after) };
+  console.log(`built the UI and lazy modules (${lazy.ui}, ${lazy.pay}, ${lazy.qr})`);
   for (const [name, config] of Object.entries(outputs(lazy))) {
     await build(config);
     console.log(`built ${name}`);

@@ -3,6 +3,7 @@ import { type SpayError, spayError } from './core/errors';
 import { resolveChannels } from './core/resolve-channels';
 import { checkFlag, validateClickData } from './core/validate';
 import type { WidgetConfig } from './config';
+import { deliverError } from './deliver-error';
 import { PaySession } from './session';
 import { type Lang, pickLang } from './ui/strings';
 import type { ClickEvent, ClickOutcome } from './types';
@@ -84,18 +85,8 @@ export function createPayButton(options: ButtonOptions): PayButton {
     return Promise.resolve({ status: 'failed', error });
   }
 
-  // After the current task, so a page that sets BC.err right after calling BC.click still hears it.
   function deliver(error: SpayError, event: ClickEvent): void {
-    setTimeout(() => {
-      if (typeof event.dataError === 'function') {
-        try {
-          event.dataError(error);
-        } catch (fault) {
-          console.error(fault);
-        }
-      }
-      options.onError(error);
-    }, 0);
+    deliverError(error, event, options.onError);
   }
 
   return {

@@ -23,8 +23,37 @@ export function signedOrder(overrides: { title?: string; amount?: number | strin
   return { title, amount, out_trade_no: outTradeNo, sign };
 }
 
-/** Each test gets its own gateway and demo merchant on free ports, stopped afterwards. */
+/** The UI module the script-tag loader fetches as it runs. */
+export const UI_MODULE = /\/1\/pay\/jsbutton\/assets\/spay-ui\.[0-9a-f]+\.js$/;
+
+/**
+ * Each test gets its own gateway and demo merchant on free ports, stopped afterwards. Its page's `goto` (waiting for
+ * `load`, as by default) also waits for the UI module the loader fetched to have run, since the load event does not:
+ * specs that click at once then find the dialog open in the same task, as a buyer clicking later does.
+ * loader.spec.ts times clicks made before the module arrives.
+ */
 export const test = base.extend<{ demo: RunningDemo; fixtures: FixturePages }>({
+  page: async ({ page }, use) => {
+    let requested: string | null = null;
+    page.on('request', (request) => {
+      if (UI_MODULE.test(request.url())) requested = request.url();
+    });
+    const goto = page.goto.bind(page);
+    page.goto = async (url, options) => {
+      requested = null;
+      const response = await goto(url, options);
+      if ((options?.waitUntil ?? 'load') !== 'load') return response;
+      // The loader starts the fetch in a task after its own; let that task run first.
+      await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
+      const ui = requested as string | null;
+      if (ui !== null) {
+        // The same URL as the loader's import, so the same module: this resolves once it has run, and fetches nothing.
+        await page.evaluate((moduleUrl) => import(moduleUrl).then(() => undefined, () => undefined), ui);
+      }
+      return response;
+    };
+    await use(page);
+  },
   demo: async ({}, use) => {
     const demo = await startDemo({ webhookBackoffMs: 50, log: () => {} });
     await use(demo);
