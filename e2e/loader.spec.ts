@@ -36,7 +36,7 @@ test('ten clicks made at load, before the UI has arrived, open one dialog the mo
   await expect(page.locator('spay-modal')).toHaveCount(1);
   await dialog(page).getByRole('button', { name: '支付宝' }).click();
   await expect(page).toHaveURL(/\/sandbox\/cashier\//);
-  expect(demo.gateway.gateway.store.list(10)).toHaveLength(1);
+  expect((await demo.gateway.gateway.store.listBills({ limit: 10 }))).toHaveLength(1);
 });
 
 test('an invalid click made before the UI has arrived is reported once, after its task, and sends nothing', async ({ page, fixtures }) => {
