@@ -9,7 +9,8 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'widget', environment: 'jsdom', include: ['src/**/*.test.{ts,tsx}'] },
+        // Property tests run thousands of cases; a busy 2-core machine needs more than the default 5 s.
+        test: { name: 'widget', environment: 'jsdom', include: ['src/**/*.test.{ts,tsx}'], testTimeout: 20000 },
       },
       {
         extends: true,
