@@ -1,6 +1,7 @@
 import { REST_CHANNELS, isRestChannel } from '../../src/core/channels';
 import { type Bill, type BillMode, type BillStatus, billMode } from '../bills/bill';
 import type { Refund } from '../bills/refund';
+import type { App } from '../apps';
 import type { GatewayContext } from '../context';
 import type { Answer } from '../http/answer';
 import type { GatewayRequest } from '../http/gateway-request';
@@ -9,6 +10,7 @@ import { refundBill } from '../rest/rest-refunds';
 import { readWhole } from '../rest/rest-fields';
 import type { BillQuery } from '../stores/store';
 import type { WebhookDelivery } from '../webhooks/delivery';
+import { buildWebhookBody } from '../webhooks/webhook-body';
 import { changeBody, consoleError, consoleJson, isAnswer, signedIn, withCookie } from './console-http';
 
 /** Bills per page of the list. */
@@ -99,10 +101,10 @@ export async function showConsoleBill(context: GatewayContext, request: GatewayR
   if (isAnswer(who)) return who;
   const bill = await context.store.getBill(id);
   if (bill === undefined || bill.app_id !== who.app.appId) return withCookie(consoleError(404, 'no such bill of this app'), who);
-  return withCookie(consoleJson(await billDetail(context, bill)), who);
+  return withCookie(consoleJson(await billDetail(context, bill, who.app)), who);
 }
 
-async function billDetail(context: GatewayContext, bill: Bill) {
+async function billDetail(context: GatewayContext, bill: Bill, app: App) {
   const refunds = await context.store.listRefunds({ appId: bill.app_id, mode: billMode(bill), outTradeNo: bill.out_trade_no, limit: 1000 });
   const billDelivery = await context.store.getDelivery('bill', bill.id);
   const refundDeliveries = new Map<string, WebhookDelivery | undefined>();
@@ -121,7 +123,8 @@ async function billDetail(context: GatewayContext, bill: Bill) {
   timeline.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   return {
     bill: { ...billSummary(bill), amount: bill.amount, return_url: bill.return_url, optional: bill.optional, buyer_id: bill.buyer_id, trade_no: bill.trade_no, notify_url: bill.notify_url },
-    message_detail: bill.message_detail ?? null,
+    // What the channel said, as the PAY webhook's message_detail carries it to the merchant.
+    message_detail: bill.status === 'PAID' ? buildWebhookBody(bill, app, Date.now()).message_detail : (bill.message_detail ?? null),
     refunds: refunds.map((refund) => refundSummary(refund, refundDeliveries.get(refund.id))),
     webhook: deliverySummary(billDelivery),
     refundable: bill.status === 'PAID' ? bill.fee - refunds.filter((refund) => refund.status !== 'FAILED').reduce((sum, refund) => sum + refund.refund_fee, 0) : 0,

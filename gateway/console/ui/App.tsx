@@ -50,7 +50,7 @@ export function App() {
   // A new page moves focus to its heading, so that a screen reader and the keyboard start there.
   useEffect(() => {
     main.current?.querySelector<HTMLElement>('h1')?.focus();
-  }, [hash, session?.app_id]);
+  }, [hash, session === null ? '' : session?.app_id]);
 
   if (session === undefined) return <main class="narrow" ref={main}><p role="status">正在加载…</p></main>;
   if (session === null) {
