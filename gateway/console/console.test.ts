@@ -1,4 +1,6 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createDatabase } from '../testing/postgres-cluster';
+import { openPostgresStore } from '../stores/postgres/postgres-store';
 import { chinaDate } from '../rest/refund-no';
 import { ALI_APP, FULL_APP, billRequest, signedBill, testGateway } from '../testing/fixtures';
 import { startReceiver, waitFor } from '../testing/receiver';
@@ -7,11 +9,12 @@ import { CONSOLE_CSP } from './console-routes';
 const BASE = 'http://gateway.test';
 let merchantDown = false;
 const receiver = await startReceiver((_attempt, res) => res.end(merchantDown ? 'fail' : 'success'));
-const gateway = testGateway({ apps: [{ ...FULL_APP, webhookUrl: receiver.url }, ALI_APP], webhookBackoffMs: 60_000 });
-afterAll(async () => {
-  await gateway.close();
-  await receiver.close();
-});
+afterAll(() => receiver.close());
+const postgresUrl = inject('postgresUrl');
+// The console on the memory store and, where the test cluster runs, on PostgreSQL.
+const KINDS = ['memory', ...(postgresUrl === '' ? [] : ['postgres'])];
+let gateway: ReturnType<typeof testGateway>;
+let kind = 'memory';
 
 interface Signed {
   cookie: string;
@@ -39,148 +42,184 @@ async function paidBill(fee = 300, app = FULL_APP): Promise<string> {
   return made.id as string;
 }
 
-describe('console sign-in and sessions', () => {
-  it('sets an HttpOnly, SameSite=Strict cookie scoped to /console, and names no secret in the page or the log', async () => {
-    const response = await signIn();
-    const cookie = response.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(/^spay_console=[^;]+; Path=\/console; HttpOnly; SameSite=Strict; Max-Age=1800$/);
-    const body = await response.text();
-    expect(body).not.toContain(FULL_APP.masterSecret);
-    expect(gateway.lines.join('\n')).not.toContain(FULL_APP.masterSecret);
-    expect(gateway.lines).toContain(`console: app ${FULL_APP.appId} signed in from unknown`);
+describe.each(KINDS)('the console on the %s store', (storeKind) => {
+  let drop: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    kind = storeKind;
+    const options: Parameters<typeof testGateway>[0] = { apps: [{ ...FULL_APP, webhookUrl: receiver.url }, ALI_APP], webhookBackoffMs: 60_000 };
+    if (storeKind === 'postgres') {
+      const database = await createDatabase(postgresUrl);
+      drop = () => database.drop();
+      options.store = await openPostgresStore(database.url);
+    }
+    gateway = testGateway(options);
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await drop?.();
   });
 
-  it('marks the cookie Secure behind an https public URL', async () => {
-    const secure = testGateway({ publicUrl: 'https://pay.example.com' });
-    const response = await secure.handle(
-      new Request(`${BASE}/console/api/sign-in`, { method: 'POST', body: JSON.stringify({ app_id: ALI_APP.appId, master_secret: ALI_APP.masterSecret }), headers: { 'Content-Type': 'application/json' } }),
-    );
-    expect(response.headers.get('set-cookie')).toMatch(/; Secure$/);
-    await secure.close();
-  });
-
-  it('refuses a wrong secret, then throttles the app and address after 5 failures', async () => {
-    const fresh = testGateway();
-    const attempt = () =>
-      fresh.handle(new Request(`${BASE}/console/api/sign-in`, { method: 'POST', body: JSON.stringify({ app_id: ALI_APP.appId, master_secret: 'wrong' }), headers: { 'Content-Type': 'application/json' } }));
-    for (let i = 0; i < 5; i++) expect((await attempt()).status).toBe(401);
-    const throttled = await attempt();
-    expect(throttled.status).toBe(429);
-    expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(800);
-    // The right secret is refused too until the window has passed: the throttle does not say which was right.
-    const right = await fresh.handle(
-      new Request(`${BASE}/console/api/sign-in`, { method: 'POST', body: JSON.stringify({ app_id: ALI_APP.appId, master_secret: ALI_APP.masterSecret }), headers: { 'Content-Type': 'application/json' } }),
-    );
-    expect(right.status).toBe(429);
-    await fresh.close();
-  });
-
-  it('answers 401 without a session and for a forged token', async () => {
-    expect((await send('/console/api/bills')).status).toBe(401);
-    const { cookie } = await session();
-    const forged = cookie.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
-    expect((await send('/console/api/bills', { headers: { Cookie: forged } })).status).toBe(401);
-  });
-
-  it('refuses a change without the CSRF token, or from another origin', async () => {
-    const who = await session();
-    const id = await paidBill();
-    const refundNo = `${chinaDate(Date.now())}CSRF${Date.now() % 100000}`;
-    expect((await post(who, `bills/${id}/refund`, { refund_no: refundNo, refund_fee: 1 }, '')).status).toBe(403);
-    const foreign = await send(`/console/api/bills/${id}/refund`, {
-      method: 'POST',
-      headers: { Cookie: who.cookie, 'Content-Type': 'application/json', 'X-CSRF-Token': who.csrf, Origin: 'https://evil.example' },
-      body: JSON.stringify({ refund_no: refundNo, refund_fee: 1 }),
+  describe('console sign-in and sessions', () => {
+    it('sets an HttpOnly, SameSite=Strict cookie scoped to /console, and names no secret in the page or the log', async () => {
+      const response = await signIn();
+      const cookie = response.headers.get('set-cookie') ?? '';
+      expect(cookie).toMatch(/^spay_console=[^;]+; Path=\/console; HttpOnly; SameSite=Strict; Max-Age=1800$/);
+      const body = await response.text();
+      expect(body).not.toContain(FULL_APP.masterSecret);
+      expect(gateway.lines.join('\n')).not.toContain(FULL_APP.masterSecret);
+      expect(gateway.lines).toContain(`console: app ${FULL_APP.appId} signed in from unknown`);
     });
-    expect(foreign.status).toBe(403);
-    expect(await gateway.store.findRefund(FULL_APP.appId, 'live', refundNo)).toBeUndefined();
+
+    it('marks the cookie Secure behind an https public URL', async () => {
+      const secure = testGateway({ publicUrl: 'https://pay.example.com' });
+      const response = await secure.handle(
+        new Request(`${BASE}/console/api/sign-in`, { method: 'POST', body: JSON.stringify({ app_id: ALI_APP.appId, master_secret: ALI_APP.masterSecret }), headers: { 'Content-Type': 'application/json' } }),
+      );
+      expect(response.headers.get('set-cookie')).toMatch(/; Secure$/);
+      await secure.close();
+    });
+
+    it('refuses a wrong secret, then throttles the app and address after 5 failures', async () => {
+      const fresh = testGateway();
+      const attempt = () =>
+        fresh.handle(new Request(`${BASE}/console/api/sign-in`, { method: 'POST', body: JSON.stringify({ app_id: ALI_APP.appId, master_secret: 'wrong' }), headers: { 'Content-Type': 'application/json' } }));
+      for (let i = 0; i < 5; i++) expect((await attempt()).status).toBe(401);
+      const throttled = await attempt();
+      expect(throttled.status).toBe(429);
+      expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(800);
+      // The right secret is refused too until the window has passed: the throttle does not say which was right.
+      const right = await fresh.handle(
+        new Request(`${BASE}/console/api/sign-in`, { method: 'POST', body: JSON.stringify({ app_id: ALI_APP.appId, master_secret: ALI_APP.masterSecret }), headers: { 'Content-Type': 'application/json' } }),
+      );
+      expect(right.status).toBe(429);
+      await fresh.close();
+    });
+
+    it('answers 401 without a session and for a forged token', async () => {
+      expect((await send('/console/api/bills')).status).toBe(401);
+      const { cookie } = await session();
+      const forged = cookie.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+      expect((await send('/console/api/bills', { headers: { Cookie: forged } })).status).toBe(401);
+    });
+
+    it('refuses a change without the CSRF token, or from another origin', async () => {
+      const who = await session();
+      const id = await paidBill();
+      const refundNo = `${chinaDate(Date.now())}CSRF${Date.now() % 100000}`;
+      expect((await post(who, `bills/${id}/refund`, { refund_no: refundNo, refund_fee: 1 }, '')).status).toBe(403);
+      const foreign = await send(`/console/api/bills/${id}/refund`, {
+        method: 'POST',
+        headers: { Cookie: who.cookie, 'Content-Type': 'application/json', 'X-CSRF-Token': who.csrf, Origin: 'https://evil.example' },
+        body: JSON.stringify({ refund_no: refundNo, refund_fee: 1 }),
+      });
+      expect(foreign.status).toBe(403);
+      expect(await gateway.store.findRefund(FULL_APP.appId, 'live', refundNo)).toBeUndefined();
+    });
+
+    it("never shows one app's bills to another app's session", async () => {
+      const id = await paidBill(200, ALI_APP);
+      const full = await session(FULL_APP);
+      const ali = await session(ALI_APP);
+      expect((await get(full, `bills/${id}`)).status).toBe(404);
+      expect((await get(ali, `bills/${id}`)).status).toBe(200);
+      const listed = (await json(await get(full, 'bills'))).bills as Array<{ id: string }>;
+      expect(listed.map((bill) => bill.id)).not.toContain(id);
+      expect((await post(full, `bills/${id}/refund`, { refund_no: `${chinaDate(Date.now())}X${Date.now()}`, refund_fee: 1 })).status).toBe(404);
+    });
   });
 
-  it("never shows one app's bills to another app's session", async () => {
-    const id = await paidBill(200, ALI_APP);
-    const full = await session(FULL_APP);
-    const ali = await session(ALI_APP);
-    expect((await get(full, `bills/${id}`)).status).toBe(404);
-    expect((await get(ali, `bills/${id}`)).status).toBe(200);
-    const listed = (await json(await get(full, 'bills'))).bills as Array<{ id: string }>;
-    expect(listed.map((bill) => bill.id)).not.toContain(id);
-    expect((await post(full, `bills/${id}/refund`, { refund_no: `${chinaDate(Date.now())}X${Date.now()}`, refund_fee: 1 })).status).toBe(404);
-  });
-});
+  describe('console bills, refunds and webhooks', () => {
+    it('filters bills by order number and status, and pages them', async () => {
+      const who = await session();
+      const id = await paidBill(120);
+      const bill = await gateway.store.getBill(id);
+      const found = await json(await get(who, `bills?out_trade_no=${bill?.out_trade_no}&status=PAID`));
+      expect(found).toMatchObject({ total: 1, page: 1, bills: [{ id, fee: 120, status: 'PAID' }] });
+      expect((await json(await get(who, `bills?out_trade_no=${bill?.out_trade_no}&status=UNPAID`))).total).toBe(0);
+      expect((await get(who, 'bills?status=NOPE')).status).toBe(400);
+    });
 
-describe('console bills, refunds and webhooks', () => {
-  it('filters bills by order number and status, and pages them', async () => {
-    const who = await session();
-    const id = await paidBill(120);
-    const bill = await gateway.store.getBill(id);
-    const found = await json(await get(who, `bills?out_trade_no=${bill?.out_trade_no}&status=PAID`));
-    expect(found).toMatchObject({ total: 1, page: 1, bills: [{ id, fee: 120, status: 'PAID' }] });
-    expect((await json(await get(who, `bills?out_trade_no=${bill?.out_trade_no}&status=UNPAID`))).total).toBe(0);
-    expect((await get(who, 'bills?status=NOPE')).status).toBe(400);
-  });
+    it('refunds part of a bill by the REST rules, logs it, and shows it and its webhook in the timeline', async () => {
+      const who = await session();
+      const id = await paidBill(300);
+      const refundNo = `${chinaDate(Date.now())}C${Date.now()}`;
+      const done = await post(who, `bills/${id}/refund`, { refund_no: refundNo, refund_fee: 100 });
+      expect(done.status).toBe(200);
+      expect(await json(done)).toMatchObject({ refund: { refund_no: refundNo, refund_fee: 100, status: 'SUCCESS' } });
+      // The same refund_no again answers the same refund; more than is left is refused as /2/rest/refund refuses it.
+      expect((await post(who, `bills/${id}/refund`, { refund_no: refundNo, refund_fee: 100 })).status).toBe(200);
+      const over = await post(who, `bills/${id}/refund`, { refund_no: `${refundNo}9`, refund_fee: 201 });
+      expect(over.status).toBe(409);
+      expect((await json(over)).error).toMatch(/at most what is left to refund.*200 of its total_fee 300/);
+      expect(gateway.lines.some((line) => line.includes(`console: app ${FULL_APP.appId} refunded 100 fen of bill ${id}`) && line.includes(refundNo))).toBe(true);
+      await waitFor(async () => ((await gateway.store.getDelivery('refund', (await gateway.store.findRefund(FULL_APP.appId, 'live', refundNo))?.id ?? ''))?.attempts ?? 0) > 0);
+      const detail = await json(await get(who, `bills/${id}`));
+      const texts = (detail.timeline as Array<{ text: string }>).map((event) => event.text);
+      expect(texts[0]).toMatch(/^created/);
+      expect(texts).toContain('paid');
+      expect(texts).toContain(`refund ${refundNo} of 100 fen requested`);
+      expect(texts.some((text) => text.startsWith(`REFUND webhook ${refundNo}: `))).toBe(true);
+      expect(detail).toMatchObject({ refundable: 200, message_detail: expect.any(Object) });
+    });
 
-  it('refunds part of a bill by the REST rules, logs it, and shows it and its webhook in the timeline', async () => {
-    const who = await session();
-    const id = await paidBill(300);
-    const refundNo = `${chinaDate(Date.now())}C${Date.now()}`;
-    const done = await post(who, `bills/${id}/refund`, { refund_no: refundNo, refund_fee: 100 });
-    expect(done.status).toBe(200);
-    expect(await json(done)).toMatchObject({ refund: { refund_no: refundNo, refund_fee: 100, status: 'SUCCESS' } });
-    // The same refund_no again answers the same refund; more than is left is refused as /2/rest/refund refuses it.
-    expect((await post(who, `bills/${id}/refund`, { refund_no: refundNo, refund_fee: 100 })).status).toBe(200);
-    const over = await post(who, `bills/${id}/refund`, { refund_no: `${refundNo}9`, refund_fee: 201 });
-    expect(over.status).toBe(409);
-    expect((await json(over)).error).toMatch(/at most what is left to refund.*200 of its total_fee 300/);
-    expect(gateway.lines.some((line) => line.includes(`console: app ${FULL_APP.appId} refunded 100 fen of bill ${id}`) && line.includes(refundNo))).toBe(true);
-    await waitFor(async () => ((await gateway.store.getDelivery('refund', (await gateway.store.findRefund(FULL_APP.appId, 'live', refundNo))?.id ?? ''))?.attempts ?? 0) > 0);
-    const detail = await json(await get(who, `bills/${id}`));
-    const texts = (detail.timeline as Array<{ text: string }>).map((event) => event.text);
-    expect(texts[0]).toMatch(/^created/);
-    expect(texts).toContain('paid');
-    expect(texts).toContain(`refund ${refundNo} of 100 fen requested`);
-    expect(texts.some((text) => text.startsWith(`REFUND webhook ${refundNo}: `))).toBe(true);
-    expect(detail).toMatchObject({ refundable: 200, message_detail: expect.any(Object) });
-  });
+    it('sums paid bills today and over 30 days, day by day, and names each channel sandbox or live', async () => {
+      const who = await session();
+      const before = (await json(await get(who, 'overview'))) as { today: { fee: number; count: number } };
+      await paidBill(1234);
+      const overview = (await json(await get(who, 'overview'))) as Record<string, never> & {
+        today: { fee: number; count: number };
+        days: unknown[];
+        last_30_days: { fee: number };
+        channels: Array<{ key: string; live: boolean }>;
+      };
+      expect(overview.today).toMatchObject({ fee: before.today.fee + 1234, count: before.today.count + 1 });
+      expect(overview.days).toHaveLength(30);
+      expect(overview.last_30_days.fee).toBeGreaterThanOrEqual(overview.today.fee);
+      expect(overview.channels.map((channel) => channel.key)).toEqual(FULL_APP.channels);
+      expect(overview.channels.every((channel) => !channel.live)).toBe(true);
+      expect(overview).toHaveProperty('webhooks.pending');
+    });
 
-  it('lists failing webhooks with their last answer and resends one now', async () => {
-    const who = await session();
-    merchantDown = true;
-    const id = await paidBill(50);
-    await waitFor(async () => ((await gateway.store.getDelivery('bill', id))?.attempts ?? 0) >= 1);
-    const failing = (await json(await get(who, 'webhooks'))).webhooks as Array<Record<string, unknown>>;
-    const row = failing.find((item) => item.subject_id === id);
-    expect(row).toMatchObject({ kind: 'PAY', state: 'pending', last_result: expect.stringMatching(/fail/) });
-    merchantDown = false;
-    const before = receiver.received.length;
-    expect((await post(who, 'webhooks/resend', { subject: 'bill', subject_id: id })).status).toBe(200);
-    await waitFor(async () => (await gateway.store.getDelivery('bill', id))?.state === 'delivered');
-    expect(receiver.received.length).toBe(before + 1);
-    expect(gateway.lines.some((line) => line.includes(`resent the PAY webhook of bill ${id}`))).toBe(true);
-  });
-});
-
-describe('console button settings', () => {
-  it('keeps channels and webhook URL in the store, winning over the apps file, for new bills and new scripts', async () => {
-    const who = await session(ALI_APP);
-    const view = await json(await get(who, 'settings'));
-    expect(view).toMatchObject({ channels: ['ali'], channels_from: 'file', webhook_url_from: 'file', store: { kind: 'memory', durable: false } });
-    expect(String(view.script_tag)).toContain(`returnscripts?appId=${ALI_APP.appId}`);
-    // A channel the file does not enable is refused until the console enables it.
-    expect((await json(await gateway.handle(billRequest(signedBill({ channel: 'UN_WEB' }, ALI_APP))))).result_msg).toBe('PAY_FACTOR_NOT_SET');
-    const saved = await post(who, 'settings', { channels: ['un', 'ali'], webhook_url: 'https://shop.example.com/hook?t=1' });
-    expect(await json(saved)).toMatchObject({ channels: ['un', 'ali'], channels_from: 'console', webhook_url: 'https://shop.example.com/hook?t=1', webhook_url_from: 'console' });
-    expect(await gateway.store.getAppSettings(ALI_APP.appId)).toMatchObject({ channels: ['un', 'ali'] });
-    expect((await json(await gateway.handle(billRequest(signedBill({ channel: 'UN_WEB' }, ALI_APP))))).result_code).toBe(0);
-    const config = await json(await send(`/1/pay/jsbutton/config?appId=${ALI_APP.appId}`));
-    expect(config.channels).toEqual(['un', 'ali']);
-    expect(gateway.lines).toContain('console: app test-app-ali set channels un,ali; webhook URL to host shop.example.com');
-    expect((await post(who, 'settings', { channels: ['nope'] })).status).toBe(400);
-    expect(await json(await post(who, 'settings', { reset: ['channels', 'webhook_url'] }))).toMatchObject({ channels: ['ali'], channels_from: 'file', webhook_url: null });
+    it('lists failing webhooks with their last answer and resends one now', async () => {
+      const who = await session();
+      merchantDown = true;
+      const id = await paidBill(50);
+      await waitFor(async () => ((await gateway.store.getDelivery('bill', id))?.attempts ?? 0) >= 1);
+      const failing = (await json(await get(who, 'webhooks'))).webhooks as Array<Record<string, unknown>>;
+      const row = failing.find((item) => item.subject_id === id);
+      expect(row).toMatchObject({ kind: 'PAY', state: 'pending', last_result: expect.stringMatching(/fail/) });
+      merchantDown = false;
+      const before = receiver.received.length;
+      expect((await post(who, 'webhooks/resend', { subject: 'bill', subject_id: id })).status).toBe(200);
+      await waitFor(async () => (await gateway.store.getDelivery('bill', id))?.state === 'delivered');
+      expect(receiver.received.length).toBe(before + 1);
+      expect(gateway.lines.some((line) => line.includes(`resent the PAY webhook of bill ${id}`))).toBe(true);
+    });
   });
 
-  it('serves the pages under a strict CSP', async () => {
-    const page = await send('/console/');
-    expect(page.headers.get('content-security-policy')).toBe(CONSOLE_CSP);
-    expect(CONSOLE_CSP).not.toMatch(/unsafe-inline|unsafe-eval/);
+  describe('console button settings', () => {
+    it('keeps channels and webhook URL in the store, winning over the apps file, for new bills and new scripts', async () => {
+      const who = await session(ALI_APP);
+      const view = await json(await get(who, 'settings'));
+      expect(view).toMatchObject({ channels: ['ali'], channels_from: 'file', webhook_url_from: 'file', store: { kind, durable: kind !== 'memory' } });
+      expect(String(view.script_tag)).toContain(`returnscripts?appId=${ALI_APP.appId}`);
+      // A channel the file does not enable is refused until the console enables it.
+      expect((await json(await gateway.handle(billRequest(signedBill({ channel: 'UN_WEB' }, ALI_APP))))).result_msg).toBe('PAY_FACTOR_NOT_SET');
+      const saved = await post(who, 'settings', { channels: ['un', 'ali'], webhook_url: 'https://shop.example.com/hook?t=1' });
+      expect(await json(saved)).toMatchObject({ channels: ['un', 'ali'], channels_from: 'console', webhook_url: 'https://shop.example.com/hook?t=1', webhook_url_from: 'console' });
+      expect(await gateway.store.getAppSettings(ALI_APP.appId)).toMatchObject({ channels: ['un', 'ali'] });
+      expect((await json(await gateway.handle(billRequest(signedBill({ channel: 'UN_WEB' }, ALI_APP))))).result_code).toBe(0);
+      const config = await json(await send(`/1/pay/jsbutton/config?appId=${ALI_APP.appId}`));
+      expect(config.channels).toEqual(['un', 'ali']);
+      expect(gateway.lines).toContain('console: app test-app-ali set channels un,ali; webhook URL to host shop.example.com');
+      expect((await post(who, 'settings', { channels: ['nope'] })).status).toBe(400);
+      expect(await json(await post(who, 'settings', { reset: ['channels', 'webhook_url'] }))).toMatchObject({ channels: ['ali'], channels_from: 'file', webhook_url: null });
+    });
+
+    it('serves the pages under a strict CSP', async () => {
+      const page = await send('/console/');
+      expect(page.headers.get('content-security-policy')).toBe(CONSOLE_CSP);
+      expect(CONSOLE_CSP).not.toMatch(/unsafe-inline|unsafe-eval/);
+    });
   });
 });
