@@ -143,7 +143,7 @@ for (const storeKind of ['memory', 'postgres'] as const) {
         await page.reload();
         await expect(page.getByRole('list').filter({ hasText: 'created on ALI_WEB' })).toContainText(/REFUND webhook \d{8}C\w+: HTTP 200 success/, { timeout: 500 });
       }).toPass({ timeout: 10_000 });
-      expect(stack.lines.some((line) => /^console: app spay-demo-app refunded 120 fen of bill \S+ \(out_trade_no CON/.test(line))).toBe(true);
+      expect(stack.lines.some((line) => /^console: app spay-demo-app \(session \S+ from 127\.0\.0\.1\) refunded 120 fen of bill \S+ \(out_trade_no CON/.test(line))).toBe(true);
     });
 
     test('lists a failing webhook with its last answer and resends it once the merchant is back', async ({ page, stack }) => {
@@ -185,7 +185,7 @@ for (const storeKind of ['memory', 'postgres'] as const) {
       await page.getByRole('button', { name: '保存渠道' }).click();
       await expect(page.getByRole('status').filter({ hasText: '已保存渠道' })).toContainText('5 分钟');
       await expect(page.getByText('来自控制台设置（保存在存储中，优先于配置文件）').first()).toBeVisible();
-      expect(stack.lines.filter((line) => line.includes(' set channels'))).toEqual(['console: app spay-demo-app set channels un,ali,wxmp,jd,wx,yee']);
+      expect(stack.lines.filter((line) => line.includes(' set channels')).map((line) => line.replace(/ \(session .*?\)/, ''))).toEqual(['console: app spay-demo-app set channels un,ali,wxmp,jd,wx,yee']);
 
       const fresh = await context.newPage();
       await fresh.goto(`${stack.gateway.url}/console/#/settings`);

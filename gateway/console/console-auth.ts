@@ -58,7 +58,7 @@ export async function signIn(context: GatewayContext, request: GatewayRequest): 
 export function signOut(context: GatewayContext, request: GatewayRequest): Answer {
   const who = signedIn(context, request);
   if (isAnswer(who)) return who;
-  context.log(`console: app ${who.app.appId} signed out`);
+  context.log(`console: app ${who.app.appId} (${who.by}) signed out`);
   return consoleJson({ signed_out: true }, 200, { 'Set-Cookie': sessionCookie('', secureCookies(context)) });
 }
 

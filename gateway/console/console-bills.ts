@@ -185,10 +185,10 @@ export async function refundConsoleBill(context: GatewayContext, request: Gatewa
   if (!fee.ok) return withCookie(consoleError(400, fee.refusal.detail, 'refund_fee'), who);
   const refunded = await refundBill(context, who.app.appId, billMode(bill), { refundNo: refundNo.value, billNo: bill.out_trade_no, refundFee: fee.value as number }, now);
   if (!refunded.ok) {
-    context.log(`console: app ${who.app.appId} refund of bill ${bill.id} (out_trade_no ${bill.out_trade_no}) refused: ${refunded.refusal.result}`);
+    context.log(`console: app ${who.app.appId} (${who.by}) refund of bill ${bill.id} (out_trade_no ${bill.out_trade_no}) refused: ${refunded.refusal.result}`);
     return withCookie(consoleError(409, refunded.refusal.detail, refunded.refusal.field), who);
   }
   const refund = refunded.refund;
-  context.log(`console: app ${who.app.appId} refunded ${refund.refund_fee} fen of bill ${bill.id} (out_trade_no ${bill.out_trade_no}), refund_no ${refund.refund_no}: ${refund.status}`);
+  context.log(`console: app ${who.app.appId} (${who.by}) refunded ${refund.refund_fee} fen of bill ${bill.id} (out_trade_no ${bill.out_trade_no}), refund_no ${refund.refund_no}: ${refund.status}`);
   return withCookie(consoleJson({ refund: refundSummary(refund, undefined) }), who);
 }

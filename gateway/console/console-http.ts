@@ -34,6 +34,8 @@ export interface SignedIn {
   app: App;
   session: ConsoleSession;
   cookie: string;
+  /** Who, for log lines: the session's short id and the peer's address. */
+  by: string;
 }
 
 /**
@@ -51,7 +53,12 @@ export function signedIn(context: GatewayContext, request: GatewayRequest): Sign
     if (refused !== undefined) return refused;
   }
   const renewed = { ...session, seenAt: now };
-  return { app, session: renewed, cookie: sessionCookie(sessionToken(app, renewed), secureCookies(context)) };
+  return {
+    app,
+    session: renewed,
+    cookie: sessionCookie(sessionToken(app, renewed), secureCookies(context)),
+    by: `session ${session.nonce.slice(0, 6)} from ${request.address ?? 'unknown'}`,
+  };
 }
 
 /** Why a change request is refused (cross-origin, or without the right CSRF token), or undefined. */

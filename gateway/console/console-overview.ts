@@ -110,7 +110,7 @@ export async function resendWebhook(context: GatewayContext, request: GatewayReq
   const refund = subject === 'refund' ? await context.store.getRefund(subjectId) : undefined;
   const bill = await context.store.getBill(refund?.bill_id ?? subjectId);
   context.log(
-    `console: app ${who.app.appId} resent the ${subject === 'refund' ? `REFUND webhook of refund_no ${refund?.refund_no}` : 'PAY webhook'} of bill ${bill?.id} (out_trade_no ${bill?.out_trade_no})`,
+    `console: app ${who.app.appId} (${who.by}) resent the ${subject === 'refund' ? `REFUND webhook of refund_no ${refund?.refund_no}` : 'PAY webhook'} of bill ${bill?.id} (out_trade_no ${bill?.out_trade_no})`,
   );
   return withCookie(consoleJson({ webhook: deliverySummary(resent) }), who);
 }

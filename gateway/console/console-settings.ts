@@ -82,7 +82,7 @@ export async function saveSettings(context: GatewayContext, request: GatewayRequ
   if (changed.length === 0) return withCookie(consoleError(400, 'nothing to change: give channels, webhook_url or reset'), who);
   await context.store.putAppSettings(next);
   context.directory?.apply(next);
-  context.log(`console: app ${appId} set ${changed.join('; ')}`);
+  context.log(`console: app ${appId} (${who.by}) set ${changed.join('; ')}`);
   // Webhooks owed while the app had no URL may now be sent.
   context.webhooks.kick();
   return withCookie(consoleJson(settingsView(context, appId, base)), who);
@@ -99,7 +99,7 @@ export function tryOrder(context: GatewayContext, request: GatewayRequest, base:
   const amount = 1;
   const outTradeNo = `TRY${Date.now()}${randomInt(100_000, 1_000_000)}`;
   const sign = signOrder({ appId: who.app.appId, title, amount, outTradeNo, appSecret: who.app.appSecret });
-  context.log(`console: app ${who.app.appId} made a try-it order ${outTradeNo}`);
+  context.log(`console: app ${who.app.appId} (${who.by}) made a try-it order ${outTradeNo}`);
   return withCookie(consoleJson({ order: { title, amount, out_trade_no: outTradeNo, sign, return_url: `${base}/console/` }, script: `../1/pay/jsbutton/returnscripts?appId=${encodeURIComponent(who.app.appId)}` }), who);
 }
 

@@ -151,7 +151,7 @@ describe.each(KINDS)('the console on the %s store', (storeKind) => {
       const over = await post(who, `bills/${id}/refund`, { refund_no: `${refundNo}9`, refund_fee: 201 });
       expect(over.status).toBe(409);
       expect((await json(over)).error).toMatch(/at most what is left to refund.*200 of its total_fee 300/);
-      expect(gateway.lines.some((line) => line.includes(`console: app ${FULL_APP.appId} refunded 100 fen of bill ${id}`) && line.includes(refundNo))).toBe(true);
+      expect(gateway.lines.some((line) => line.startsWith(`console: app ${FULL_APP.appId} (session `) && line.includes(`refunded 100 fen of bill ${id}`) && line.includes(refundNo))).toBe(true);
       await waitFor(async () => ((await gateway.store.getDelivery('refund', (await gateway.store.findRefund(FULL_APP.appId, 'live', refundNo))?.id ?? ''))?.attempts ?? 0) > 0);
       const detail = await json(await get(who, `bills/${id}`));
       const texts = (detail.timeline as Array<{ text: string }>).map((event) => event.text);
@@ -211,9 +211,20 @@ describe.each(KINDS)('the console on the %s store', (storeKind) => {
       expect((await json(await gateway.handle(billRequest(signedBill({ channel: 'UN_WEB' }, ALI_APP))))).result_code).toBe(0);
       const config = await json(await send(`/1/pay/jsbutton/config?appId=${ALI_APP.appId}`));
       expect(config.channels).toEqual(['un', 'ali']);
-      expect(gateway.lines).toContain('console: app test-app-ali set channels un,ali; webhook URL to host shop.example.com');
+      expect(gateway.lines.some((line) => /^console: app test-app-ali \(session \S+ from unknown\) set channels un,ali; webhook URL to host shop.example.com$/.test(line))).toBe(true);
       expect((await post(who, 'settings', { channels: ['nope'] })).status).toBe(400);
       expect(await json(await post(who, 'settings', { reset: ['channels', 'webhook_url'] }))).toMatchObject({ channels: ['ali'], channels_from: 'file', webhook_url: null });
+    });
+
+    it('sends webhooks to the URL set in the console, which the apps file does not have', async () => {
+      const other = await startReceiver((_n, res) => res.end('success'));
+      const who = await session(ALI_APP);
+      expect((await post(who, 'settings', { webhook_url: other.url })).status).toBe(200);
+      const id = await paidBill(77, ALI_APP);
+      await waitFor(async () => (await gateway.store.getDelivery('bill', id))?.state === 'delivered');
+      expect(other.received).toHaveLength(1);
+      expect((await post(who, 'settings', { reset: ['webhook_url'] })).status).toBe(200);
+      await other.close();
     });
 
     it('serves the pages under a strict CSP', async () => {
