@@ -1,4 +1,7 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { COMPILE_HINT } from '../../src/compile-hint';
+import { DEFAULT_WIDGET_DIR } from '../handler';
 import { createDatabase } from '../testing/postgres-cluster';
 import { openPostgresStore } from '../stores/postgres/postgres-store';
 import { chinaDate } from '../rest/refund-no';
@@ -232,5 +235,19 @@ describe.each(KINDS)('the console on the %s store', (storeKind) => {
       expect(page.headers.get('content-security-policy')).toBe(CONSOLE_CSP);
       expect(CONSOLE_CSP).not.toMatch(/unsafe-inline|unsafe-eval/);
     });
+  });
+});
+
+describe.skipIf(!existsSync(`${DEFAULT_WIDGET_DIR}/console/index.html`))('the built console', () => {
+  it('has no inline script or style, hashed assets, and the compile hint first in each script', () => {
+    const html = readFileSync(`${DEFAULT_WIDGET_DIR}/console/index.html`, 'utf8');
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(html).not.toMatch(/<style|style=/);
+    const assets = readdirSync(`${DEFAULT_WIDGET_DIR}/console/assets`);
+    expect(assets.length).toBeGreaterThanOrEqual(2);
+    for (const name of assets) {
+      expect(name).toMatch(/^[\w-]+-[\w-]{8}\.(js|css)$/);
+      if (name.endsWith('.js')) expect(readFileSync(`${DEFAULT_WIDGET_DIR}/console/assets/${name}`, 'utf8').split('\n')[0]).toBe(COMPILE_HINT);
+    }
   });
 });
