@@ -79,6 +79,9 @@ async function signIn(page: Page, stack: Stack, app: App = DEMO_APP, secret = ap
   await page.getByRole('button', { name: '登录' }).click();
 }
 
+/** The console's navigation link named `name`. */
+const nav = (page: Page, name: string) => page.getByRole('navigation', { name: '控制台' }).getByRole('link', { name, exact: true });
+
 async function expectFitsPhone(page: Page): Promise<void> {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
@@ -121,7 +124,7 @@ for (const storeKind of ['memory', 'postgres'] as const) {
     test('finds a paid bill, refunds part of it with the amount confirmed in yuan, and sees the refund webhook in the timeline', async ({ page, stack }) => {
       const { outTradeNo } = await paidBill(stack, 300);
       await signIn(page, stack);
-      await page.getByRole('link', { name: '账单' }).click();
+      await nav(page, '账单').click();
       await page.getByLabel('订单号').fill(outTradeNo);
       await page.getByLabel('状态').selectOption('PAID');
       await page.getByRole('button', { name: '查询' }).click();
@@ -150,7 +153,7 @@ for (const storeKind of ['memory', 'postgres'] as const) {
       stack.merchant.down = true;
       const { outTradeNo } = await paidBill(stack, 100);
       await signIn(page, stack);
-      await page.getByRole('link', { name: 'Webhook' }).click();
+      await nav(page, 'Webhook').click();
       const row = page.getByRole('row').filter({ hasText: outTradeNo });
       await expect(async () => {
         await page.reload();
@@ -162,13 +165,13 @@ for (const storeKind of ['memory', 'postgres'] as const) {
       await expect(page.getByRole('status').filter({ hasText: '已安排立即重发' })).toBeVisible();
       await expect(row).toHaveCount(0, { timeout: 10_000 });
       expect(stack.merchant.received()).toBe(before + 1);
-      await page.getByRole('link', { name: '概览' }).click();
+      await nav(page, '概览').click();
       await expect(page.getByText('待发送 0，失败 0')).toBeVisible();
     });
 
     test('reorders channels by drag and by keyboard, saves, and a fresh page shows the new order in its picker', async ({ page, context, stack }) => {
       await signIn(page, stack);
-      await page.getByRole('link', { name: '按钮设置' }).click();
+      await nav(page, '按钮设置').click();
       if (storeKind === 'memory') await expect(page.getByRole('note')).toContainText('重启后会丢失');
       else await expect(page.getByRole('note')).toHaveCount(0);
       await expect(page.getByText('来自应用配置文件（SPAY_APPS）').first()).toBeVisible();
@@ -190,6 +193,7 @@ for (const storeKind of ['memory', 'postgres'] as const) {
       const fresh = await context.newPage();
       await fresh.goto(`${stack.gateway.url}/console/#/settings`);
       await fresh.getByRole('button', { name: /试一试/ }).click();
+      await expect(dialog(fresh).locator('ul button').first()).toBeVisible();
       const names = await dialog(fresh).locator('ul button').allInnerTexts();
       expect(names.map((name) => name.replace(/^\S\s*/, '').trim())).toEqual(['银联', '支付宝', '微信扫码', '京东支付', '易宝支付']);
     });
@@ -201,8 +205,8 @@ for (const storeKind of ['memory', 'postgres'] as const) {
       const b = await (await browser.newContext()).newPage();
       await signIn(a, stack, DEMO_APP);
       await signIn(b, stack, OTHER_APP);
-      await a.getByRole('link', { name: '账单' }).click();
-      await b.getByRole('link', { name: '账单' }).click();
+      await nav(a, '账单').click();
+      await nav(b, '账单').click();
       await expect(a.getByRole('link', { name: mine.outTradeNo })).toBeVisible();
       await expect(a.getByRole('link', { name: theirs.outTradeNo })).toHaveCount(0);
       await expect(b.getByRole('link', { name: theirs.outTradeNo })).toBeVisible();
