@@ -132,7 +132,7 @@ describe.each(KINDS)('the console on the %s store', (storeKind) => {
   });
 
   describe('console bills, refunds and webhooks', () => {
-    it('filters bills by order number and status, and pages them', async () => {
+    it('filters bills by order number, status, channel, dates and mode, and pages them', async () => {
       const who = await session();
       const id = await paidBill(120);
       const bill = await gateway.store.getBill(id);
@@ -140,6 +140,16 @@ describe.each(KINDS)('the console on the %s store', (storeKind) => {
       expect(found).toMatchObject({ total: 1, page: 1, bills: [{ id, fee: 120, status: 'PAID' }] });
       expect((await json(await get(who, `bills?out_trade_no=${bill?.out_trade_no}&status=UNPAID`))).total).toBe(0);
       expect((await get(who, 'bills?status=NOPE')).status).toBe(400);
+      const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+      const no = `out_trade_no=${bill?.out_trade_no}`;
+      expect((await json(await get(who, `bills?${no}&from=${today}&to=${today}&channel=ALI_WEB`))).total).toBe(1);
+      expect((await json(await get(who, `bills?${no}&to=2000-01-01`))).total).toBe(0);
+      expect((await json(await get(who, `bills?${no}&channel=WX_NATIVE`))).total).toBe(0);
+      expect((await json(await get(who, `bills?${no}&mode=test`))).total).toBe(0);
+      expect((await get(who, 'bills?from=yesterday')).status).toBe(400);
+      const page = await json(await get(who, 'bills?page=1'));
+      expect(page).toMatchObject({ page: 1, page_size: 20 });
+      expect((page.bills as unknown[]).length).toBeLessThanOrEqual(20);
     });
 
     it('refunds part of a bill by the REST rules, logs it, and shows it and its webhook in the timeline', async () => {
