@@ -41,7 +41,7 @@ async function serveConsoleAsset(context: GatewayContext, request: GatewayReques
 
 /** The console's routes, for the gateway's ROUTES table: pages under /console/, the JSON API under /console/api/. */
 export const CONSOLE_ROUTES: ReadonlyArray<readonly [readonly string[], RegExp, RouteRun]> = [
-  [['GET'], /^\/console$/, () => answerWith(null, 308, { Location: '/console/' })],
+  [['GET'], /^\/console$/, () => answerWith(null, 308, { Location: 'console/' })], // relative: kept under a path prefix
   [['GET'], /^\/console\/$/, (c, r) => servePage(c, r)],
   [['GET'], /^\/console\/assets\/([^/]+)$/, (c, r, [name]) => serveConsoleAsset(c, r, name ?? '')],
   [['POST'], /^\/console\/api\/sign-in$/, (c, r) => signIn(c, r)],

@@ -241,6 +241,8 @@ describe.each(KINDS)('the console on the %s store', (storeKind) => {
     });
 
     it('serves the pages under a strict CSP', async () => {
+      const moved = await send('/console');
+      expect([moved.status, new URL(moved.headers.get('location') ?? '', `${BASE}/console`).pathname]).toEqual([308, '/console/']);
       const page = await send('/console/');
       expect(page.headers.get('content-security-policy')).toBe(CONSOLE_CSP);
       expect(CONSOLE_CSP).not.toMatch(/unsafe-inline|unsafe-eval/);
