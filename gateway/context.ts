@@ -1,14 +1,19 @@
 import type { App } from './apps';
+import type { AppDirectory } from './app-settings';
 import type { Store } from './stores/store';
 import type { WebhookDeliverer } from './webhooks/deliverer';
 import type { WidgetFiles } from './widget/widget-files';
 
-/** What every route needs: apps by id (in configured order), bills, webhook delivery, the widget's files, public URL, log. */
+/** What every route needs: apps by id (in configured order, with the console's settings in effect), bills, webhook delivery, the widget's files, public URL, log. */
 export interface GatewayContext {
   apps: ReadonlyMap<string, App>;
   store: Store;
   webhooks: WebhookDeliverer;
   widget: WidgetFiles;
+  /** The apps file and the console's settings over it (`apps` is its `apps`). */
+  directory?: AppDirectory;
+  /** The merchant console's built pages. */
+  consoleFiles?: WidgetFiles;
   publicUrl?: string;
   log: (line: string) => void;
 }

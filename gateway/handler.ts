@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { App } from './apps';
+import { type AppDirectory, createAppDirectory } from './app-settings';
+import { CONSOLE_ROUTES } from './console/console-routes';
 import { billStatus, createBill } from './bills/bill-routes';
 import { openJournalStore } from './stores/journal/journal-store';
 import { createMemoryStore } from './stores/memory/memory-store';
@@ -42,6 +44,8 @@ export interface GatewayOptions {
   /** How long a gateway's claim on a webhook keeps others off it, and how often it looks at the shared queue (tests). */
   webhookLeaseMs?: number;
   webhookPollMs?: number;
+  /** Where the merchant console's built pages are (index.html, assets/); default <widgetDir>/console. */
+  consoleDir?: string;
 }
 
 /**
@@ -52,6 +56,8 @@ export interface Gateway {
   handle(request: Request): Promise<Response>;
   serve(request: GatewayRequest): Promise<Answer>;
   store: Store;
+  /** The apps in effect: the apps file with the console's settings over it. */
+  directory: AppDirectory;
   webhooks: { pending(): Promise<number>; idle(): Promise<void> };
   close(): Promise<void>;
 }
@@ -103,6 +109,8 @@ const ROUTES: readonly Route[] = [
   [['GET'], /^\/2\/rest\/(sandbox\/)?refund\/([^/]+)$/, (c, r, [s, id]) => restRefundById(c, r, restMode(s), decodeSegment(id))],
   [['GET'], /^\/2\/rest\/(sandbox\/)?refunds$/, (c, r, [s]) => restRefunds(c, r, restMode(s))],
   [['GET'], /^\/2\/rest\/(sandbox\/)?refunds\/count$/, (c, r, [s]) => restRefundsCount(c, r, restMode(s))],
+  // The merchant console: its pages and its JSON API (see console/console-routes.ts).
+  ...CONSOLE_ROUTES,
 ];
 
 /**
@@ -110,21 +118,33 @@ const ROUTES: readonly Route[] = [
  * `store` and `dataDir` are given, or when the journal in `dataDir` cannot be opened or holds a corrupt line.
  */
 export function createGateway(options: GatewayOptions): Gateway {
-  const apps = new Map(options.apps.map((app) => [app.appId, app]));
   const log = options.log ?? writeLine;
   const dataDir = options.dataDir === '' ? undefined : options.dataDir;
   if (options.store !== undefined && dataDir !== undefined) throw new Error('GatewayOptions takes a store or a dataDir, not both');
   const store = options.store ?? (dataDir === undefined ? createMemoryStore() : openJournalStore(dataDir, { log }));
+  // The console's settings win over the apps file; every route and the deliverer read this one Map.
+  const directory = createAppDirectory(options.apps, store, log);
+  const apps = directory.apps;
   const webhooks = createWebhookDeliverer({
     store,
     apps,
     backoffMs: options.webhookBackoffMs ?? WEBHOOK_BACKOFF_MS,
     timeoutMs: options.webhookTimeoutMs ?? 10_000,
     log,
+    freshApps: () => directory.fresh(),
     ...(options.webhookLeaseMs === undefined ? {} : { leaseMs: options.webhookLeaseMs }),
     ...(options.webhookPollMs === undefined ? {} : { pollMs: options.webhookPollMs }),
   });
-  const context: GatewayContext = { apps, store, webhooks, widget: createWidgetFiles(options.widgetDir ?? DEFAULT_WIDGET_DIR), log };
+  const widgetDir = options.widgetDir ?? DEFAULT_WIDGET_DIR;
+  const context: GatewayContext = {
+    apps,
+    directory,
+    store,
+    webhooks,
+    widget: createWidgetFiles(widgetDir),
+    consoleFiles: createWidgetFiles(options.consoleDir ?? `${widgetDir}/console`),
+    log,
+  };
   if (options.publicUrl !== undefined && options.publicUrl !== '') context.publicUrl = options.publicUrl;
 
   const serve = async (request: GatewayRequest): Promise<Answer> => {
@@ -132,6 +152,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const path = request.path;
     let answer: Answer;
     try {
+      await directory.fresh();
       answer = await route(context, request);
     } catch (error) {
       log(`error in ${request.method} ${path}: ${(error as Error).message}`);
@@ -143,6 +164,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
   return {
     store,
+    directory,
     webhooks: { pending: () => webhooks.pending(), idle: () => webhooks.idle() },
     serve,
     handle: async (request) => toWebResponse(await serve(fromWebRequest(request))),

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build, type InlineConfig } from 'vite';
 import { COMPILE_HINT } from '../src/compile-hint';
+import { buildConsole } from './build-console';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { version } = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { version: string };
@@ -112,6 +113,7 @@ try {
     await build(config);
     console.log(`built ${name}`);
   }
+  await buildConsole(out);
   execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}tsconfig.types.json`, '--outDir', `${out}types`], {
     stdio: 'inherit',
   });

@@ -1,6 +1,7 @@
 /**
  * Takes README's screenshots from the running demo: the channel picker on a desktop browser and on
- * a phone. Run with `npm run screenshots` after a build; writes docs/picker-desktop.png and docs/picker-phone.png.
+ * a phone, and the merchant console. Run with `npm run screenshots` after a build; writes docs/picker-desktop.png,
+ * docs/picker-phone.png, docs/console-overview.png and docs/console-bill.png.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,7 @@ import { chromium, devices } from 'playwright-core';
 import { startDemo } from '../demo/server';
 import { aptInstall, canAptInstall } from './apt-install.mjs';
 import { findChromium } from './find-chromium.mjs';
+import { screenshotConsole } from './screenshots-console';
 
 const docs = fileURLToPath(new URL('../docs/', import.meta.url));
 
@@ -42,6 +44,7 @@ try {
     console.log(`wrote docs/${shot.file}`);
     await context.close();
   }
+  await screenshotConsole(browser, demo, docs);
 } finally {
   await browser.close();
   await demo.close();

@@ -11,6 +11,8 @@ export interface GatewayRequest {
   readonly path: string;
   /** The URL's origin, as `new URL(url).origin` gives it. */
   readonly origin: string;
+  /** The peer's IP address when known (the node server's socket); undefined for a web Request. */
+  readonly address?: string | undefined;
   /** The whole URL, parsed on first use. */
   readonly url: URL;
   /** The value of the header named `name` (in lower case), or null. */

@@ -46,6 +46,10 @@ class NodeRequest implements GatewayRequest {
     this.parsed = url;
   }
 
+  get address(): string | undefined {
+    return this.req.socket.remoteAddress;
+  }
+
   get url(): URL {
     if (typeof this.parsed === 'string') this.parsed = new URL(this.parsed);
     return this.parsed;

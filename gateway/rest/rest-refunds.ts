@@ -6,7 +6,7 @@ import { newBillId } from '../bills/random-id';
 import type { Refund } from '../bills/refund';
 import type { GatewayContext } from '../context';
 import type { Answer } from '../http/answer';
-import { okAnswer, refusal } from '../http/api-answer';
+import { type Refusal, okAnswer, refusal } from '../http/api-answer';
 import type { GatewayRequest } from '../http/gateway-request';
 import { playRefund } from '../sandbox/play-refund';
 import type { RefundQuery } from '../stores/store';
@@ -30,19 +30,46 @@ export async function createRestRefund(context: GatewayContext, request: Gateway
   const auth = authenticate(context.apps, body.fields, mode, 'master', now);
   if (!auth.ok) return restRefusal(auth.refusal);
   const { app, fields } = auth.call;
-  const checked = checkRefundFields(fields, now);
+  const checked = checkRefundOrder(fields, now);
   if (!checked.ok) return restRefusal(checked.refusal);
-  const { refundNo, billNo, refundFee, optional, notifyUrl, channels } = checked.value;
+  const refunded = await refundBill(context, app.appId, mode, checked.value, now);
+  return refunded.ok ? okAnswer({ id: refunded.refund.id }) : restRefusal(refunded.refusal);
+}
 
-  const bill = await context.store.findBill(app.appId, mode, billNo);
-  if (bill === undefined) return restRefusal(refusal('NO_SUCH_BILL', `bill_no ${JSON.stringify(billNo)} names no ${mode} bill of this app`, 'bill_no'));
+/** A refund to make of one bill: what POST /2/rest/refund and the console's refund both ask for, checked. */
+export interface RefundOrder {
+  refundNo: string;
+  billNo: string;
+  refundFee: number;
+  optional?: Refund['optional'];
+  notifyUrl?: string;
+  channels?: Bill['channel'][];
+}
+
+/**
+ * Refunds `order.refundFee` of the app's bill `order.billNo` (of `mode`) by the rules of /2/rest/refund: the bill must
+ * be paid, the refunds that did not fail stay within its fee (also under concurrent requests), one refund per
+ * refund_no. The same refund_no for the same bill and fee answers the refund already made. The sandbox plays the
+ * refund at once, which queues its REFUND webhook. Returns the refund as it stands, or the refusal.
+ */
+export async function refundBill(
+  context: GatewayContext,
+  appId: string,
+  mode: BillMode,
+  order: RefundOrder,
+  now: number,
+): Promise<{ ok: true; refund: Refund } | { ok: false; refusal: Refusal }> {
+  const { refundNo, billNo, refundFee, optional, notifyUrl, channels } = order;
+  const refuse = (refused: Refusal) => ({ ok: false as const, refusal: refused });
+  const bill = await context.store.findBill(appId, mode, billNo);
+  if (bill === undefined) return refuse(refusal('NO_SUCH_BILL', `bill_no ${JSON.stringify(billNo)} names no ${mode} bill of this app`, 'bill_no'));
   if (channels !== undefined && !channels.includes(bill.channel)) {
     const rule = `channel must be the bill's channel ${channelFamily(bill.channel)} (or ${bill.channel}), or be left out`;
-    return restRefusal(refusal('PARAM_INVALID', `${rule} (got ${describeValue(fields.channel)})`, 'channel'));
+    return refuse(refusal('PARAM_INVALID', `${rule} (got ${channels.join(', ')})`, 'channel'));
   }
   const candidate: Refund = {
     id: newBillId(),
-    app_id: app.appId,
+    app_id: appId,
     mode,
     refund_no: refundNo,
     bill_id: bill.id,
@@ -59,14 +86,14 @@ export async function createRestRefund(context: GatewayContext, request: Gateway
     case 'existing': {
       // An existing refund still PENDING (its gateway stopped before the sandbox answered) is played now; settled ones stay.
       const refund = result.refund.status === 'PENDING' ? await playRefund(context, result.refund, new Date()) : result.refund;
-      return okAnswer({ id: refund.id });
+      return { ok: true, refund };
     }
     case 'no_bill':
-      return restRefusal(refusal('NO_SUCH_BILL', `bill_no ${JSON.stringify(billNo)} names no ${mode} bill of this app`, 'bill_no'));
+      return refuse(refusal('NO_SUCH_BILL', `bill_no ${JSON.stringify(billNo)} names no ${mode} bill of this app`, 'bill_no'));
     case 'not_paid':
-      return restRefusal(refusal('BILL_UNSUCCESS', `bill_no ${JSON.stringify(billNo)} is not paid (${bill.status}); only a paid bill can be refunded`, 'bill_no'));
+      return refuse(refusal('BILL_UNSUCCESS', `bill_no ${JSON.stringify(billNo)} is not paid (${bill.status}); only a paid bill can be refunded`, 'bill_no'));
     case 'too_large':
-      return restRefusal(
+      return refuse(
         refusal(
           'REFUND_AMOUNT_TOO_LARGE',
           `refund_fee must be at most what is left to refund of bill_no ${JSON.stringify(billNo)}: ${result.available ?? 0} of its total_fee ${bill.fee} fen (got ${refundFee})`,
@@ -74,7 +101,7 @@ export async function createRestRefund(context: GatewayContext, request: Gateway
         ),
       );
     case 'refund_no_taken':
-      return restRefusal(await refundNoTaken(context, app.appId, mode, refundNo, bill));
+      return refuse(await refundNoTaken(context, appId, mode, refundNo, bill));
   }
 }
 
@@ -159,17 +186,9 @@ function readRefundQuery(context: GatewayContext, request: GatewayRequest, mode:
   return { ok: true, filter: f, base, none: approval.value === true };
 }
 
-interface RefundFields {
-  refundNo: string;
-  billNo: string;
-  refundFee: number;
-  optional?: Refund['optional'];
-  notifyUrl?: string;
-  channels?: Bill['channel'][];
-}
 
 /** The fields of manual 4.3.1: refund_no, bill_no, refund_fee, then channel, optional, notify_url, need_approval. */
-function checkRefundFields(fields: RestFields, now: number): FieldResult<RefundFields> {
+function checkRefundOrder(fields: RestFields, now: number): FieldResult<RefundOrder> {
   const refundNo = checkRefundNo(fields.refund_no, now);
   if (!refundNo.ok) return refundNo;
   const billNo = fromChecked(checkOutTradeNo(fields.bill_no), { from: 'out_trade_no', to: 'bill_no' });
@@ -188,7 +207,7 @@ function checkRefundFields(fields: RestFields, now: number): FieldResult<RefundF
   if (approval.value === true) {
     return refuseField('PARAM_INVALID', 'need_approval must be false or left out: this gateway makes no pre-refunds (预退款), it refunds at once (got true)', 'need_approval');
   }
-  const value: RefundFields = { refundNo: refundNo.value, billNo: billNo.value, refundFee: refundFee.value as number };
+  const value: RefundOrder = { refundNo: refundNo.value, billNo: billNo.value, refundFee: refundFee.value as number };
   if (optional.value !== undefined) value.optional = optional.value;
   if (notifyUrl.value !== undefined) value.notifyUrl = notifyUrl.value;
   if (channels.value !== undefined) value.channels = channels.value;

@@ -270,19 +270,62 @@ describe.each(KINDS)('the %s store', (_name, makeKind) => {
     expect(new Set(ids).size).toBe(30);
   });
 
+  it('logs each recorded attempt of a webhook with its answer, keeping the latest 20', async () => {
+    const order = bill();
+    await store.openBill(order, sameOrder());
+    await store.transitionBill(order.id, ['UNPAID'], { status: 'PAID' }, webhookFor(order));
+    const at = (n: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, n));
+    for (let attempt = 1; attempt <= 22; attempt++) {
+      const [claimed] = await store.claimDeliveries('gateway-a', new Date(Date.now() + attempt * 1000), 30_000, 1);
+      expect(claimed).toBeDefined();
+      await store.recordDelivery(claimed?.id as string, 'gateway-a', { state: 'pending', attempts: attempt, next_attempt_at: new Date(Date.now()).toISOString(), last_result: `HTTP ${500 + attempt}` }, at(attempt));
+    }
+    const log = (await store.getDelivery('bill', order.id))?.attempts_log ?? [];
+    expect(log).toHaveLength(20);
+    expect(log[0]).toEqual({ at: at(3).toISOString(), result: 'HTTP 503' });
+    expect(log[19]).toEqual({ at: at(22).toISOString(), result: 'HTTP 522' });
+  });
+
+  it('resends a failed or pending webhook now, and says undefined for none', async () => {
+    const order = bill();
+    await store.openBill(order, sameOrder());
+    await store.transitionBill(order.id, ['UNPAID'], { status: 'PAID' }, webhookFor(order));
+    const [claimed] = await store.claimDeliveries('gateway-a', new Date(Date.now() + 1000), 30_000, 1);
+    await store.recordDelivery(claimed?.id as string, 'gateway-a', { state: 'failed', attempts: 18, last_result: 'HTTP 500' }, new Date());
+    expect(await store.claimDeliveries('gateway-a', new Date(Date.now() + 2000), 30_000, 1)).toEqual([]);
+    const now = new Date(Date.now() + 3000);
+    expect(await store.resendDelivery('bill', order.id, now)).toMatchObject({ state: 'pending', attempts: 18, next_attempt_at: now.toISOString() });
+    expect((await store.claimDeliveries('gateway-b', now, 30_000, 5)).map((item) => item.subject_id)).toEqual([order.id]);
+    expect(await store.resendDelivery('bill', 'missing', now)).toBeUndefined();
+  });
+
+  it('keeps one settings record per app, replaced whole', async () => {
+    expect(await store.getAppSettings('app')).toBeUndefined();
+    await store.putAppSettings({ app_id: 'app', channels: ['wxmp', 'ali'], webhook_url: 'https://shop.test/hook', updated_at: '2026-01-01T00:00:00.000Z' });
+    await store.putAppSettings({ app_id: 'other', channels: ['un'], updated_at: '2026-01-01T00:00:00.000Z' });
+    await store.putAppSettings({ app_id: 'app', channels: ['ali'], updated_at: '2026-01-02T00:00:00.000Z' });
+    expect(await store.getAppSettings('app')).toEqual({ app_id: 'app', channels: ['ali'], updated_at: '2026-01-02T00:00:00.000Z' });
+    expect((await store.listAppSettings()).map((item) => item.app_id).sort()).toEqual(['app', 'other']);
+  });
+
   it('keeps bills, refunds and the webhook queue across a reopen, if durable', async () => {
     if (kind.reopen === undefined) return;
     const order = await paid(store, bill({ fee: 300, optional: { shop: 'x', n: 2 } }));
     const item = refund(order, 100);
     await store.createRefund(item);
     await store.enqueueDelivery(webhookFor(order), new Date());
+    const [claimed] = await store.claimDeliveries('gateway-a', new Date(Date.now() + 1000), 30_000, 1);
+    await store.recordDelivery(claimed?.id as string, 'gateway-a', { state: 'pending', attempts: 1, last_result: 'HTTP 502' }, new Date(Date.UTC(2026, 0, 3)));
+    const settings = { app_id: 'app', channels: ['un' as const], webhook_url: 'https://shop.test/h', updated_at: '2026-01-01T00:00:00.000Z' };
+    await store.putAppSettings(settings);
     await store.close();
     opened.splice(opened.indexOf(store), 1);
     const again = await kind.reopen();
     opened.push(again);
     expect(await again.getBill(order.id)).toEqual(order);
     expect(await again.getRefund(item.id)).toEqual(item);
-    expect(await again.getDelivery('bill', order.id)).toMatchObject({ state: 'pending' });
+    expect(await again.getDelivery('bill', order.id)).toMatchObject({ state: 'pending', attempts_log: [{ at: '2026-01-03T00:00:00.000Z', result: 'HTTP 502' }] });
+    expect(await again.getAppSettings('app')).toEqual(settings);
     expect(await again.createRefund(refund(order, 201))).toEqual({ outcome: 'too_large', available: 200 });
   });
 });

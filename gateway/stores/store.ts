@@ -1,4 +1,4 @@
-import type { RestChannel } from '../../src/core/channels';
+import type { ChannelKey, RestChannel } from '../../src/core/channels';
 import type { Bill, BillKey, BillMode, BillStatus } from '../bills/bill';
 import type { Refund, RefundStatus } from '../bills/refund';
 import type { DeliveryOutcome, DeliverySubject, WebhookDelivery } from '../webhooks/delivery';
@@ -63,6 +63,19 @@ export interface RefundQuery {
 }
 
 /**
+ * What the merchant console keeps for an app. A field that is present wins over the apps file for that field;
+ * an absent field means "as the apps file says".
+ */
+export interface AppSettings {
+  app_id: string;
+  /** The enabled channel keys in display order. */
+  channels?: ChannelKey[];
+  /** Where the app's webhooks go. */
+  webhook_url?: string;
+  updated_at: string;
+}
+
+/**
  * Where bills, refunds and the webhook queue live. Every money guarantee is one atomic operation here, never a
  * find-then-write in the caller, so that it holds across gateway processes sharing one store: one bill per
  * order, UNPAID → PAID once, refunds within the fee and one per refund_no, each webhook claimed by one gateway.
@@ -114,13 +127,29 @@ export interface Store {
    * `leaseMs`: no other gateway claims them until then.
    */
   claimDeliveries(owner: string, now: Date, leaseMs: number, limit: number): Promise<WebhookDelivery[]>;
-  /** Records an attempt's outcome and frees the lease, if `owner` still holds it; false when it does not. */
+  /**
+   * Records an attempt's outcome and frees the lease, if `owner` still holds it; false when it does not. An outcome
+   * with `last_result` is appended to the delivery's attempts_log (capped at DELIVERY_LOG_CAP).
+   */
   recordDelivery(id: string, owner: string, outcome: DeliveryOutcome, now: Date): Promise<boolean>;
   /** The earliest time a pending delivery becomes claimable (its due time, or its lease's end), or undefined. */
   nextDeliveryDue(): Promise<Date | undefined>;
   getDelivery(subject: DeliverySubject, subjectId: string): Promise<WebhookDelivery | undefined>;
   /** Deliveries in `state` (all when omitted), newest first, for an app when given. */
   listDeliveries(filter: { appId?: string; state?: WebhookDelivery['state']; limit?: number }): Promise<WebhookDelivery[]>;
+
+  /**
+   * Makes a delivery due at `now` and pending again, whatever its state (a failed one gets one more attempt, then
+   * fails again unless delivered); its lease, if any, is left alone. The delivery after, or undefined when missing.
+   */
+  resendDelivery(subject: DeliverySubject, subjectId: string, now: Date): Promise<WebhookDelivery | undefined>;
+
+  /** The console's settings of an app, or undefined when it has none. */
+  getAppSettings(appId: string): Promise<AppSettings | undefined>;
+  /** Replaces an app's console settings as a whole. */
+  putAppSettings(settings: AppSettings): Promise<void>;
+  /** Every app's console settings. */
+  listAppSettings(): Promise<AppSettings[]>;
 
   /** Releases files, connections and locks; later writes fail. Safe to call twice. */
   close(): Promise<void>;

@@ -30,6 +30,8 @@ export interface DelivererOptions {
   leaseMs?: number;
   /** How often the queue is looked at for webhooks other gateways queued or left; default 5 s. */
   pollMs?: number;
+  /** Brings `apps` up to date (the console's settings, such as the webhook URL) before attempts are made. */
+  freshApps?: () => Promise<void>;
 }
 
 const CLAIM_BATCH = 50;
@@ -70,6 +72,7 @@ export function createWebhookDeliverer(options: DelivererOptions): WebhookDelive
       do {
         again = false;
         const claimed = await store.claimDeliveries(owner, new Date(), leaseMs, CLAIM_BATCH);
+        if (claimed.length > 0) await options.freshApps?.();
         for (const delivery of claimed) if (!inFlight.has(delivery.id)) start(delivery);
       } while (again && !closed);
       const due = await store.nextDeliveryDue();

@@ -22,6 +22,22 @@ export interface WebhookDelivery {
   lease_until?: string;
   created_at: string;
   updated_at?: string;
+  /** The latest attempts (at most DELIVERY_LOG_CAP), oldest first: when each was made and what the merchant answered. */
+  attempts_log?: DeliveryAttempt[];
+}
+
+/** One recorded attempt of a webhook: when, and what came back (`success`, `HTTP 500`, `timeout`, …). */
+export interface DeliveryAttempt {
+  at: string;
+  result: string;
+}
+
+/** How many attempts a delivery's log keeps; older ones are dropped first. */
+export const DELIVERY_LOG_CAP = 20;
+
+/** `log` with one more attempt, the oldest dropped past DELIVERY_LOG_CAP. */
+export function appendAttempt(log: readonly DeliveryAttempt[] | undefined, attempt: DeliveryAttempt): DeliveryAttempt[] {
+  return [...(log ?? []), attempt].slice(-DELIVERY_LOG_CAP);
 }
 
 /** What one attempt changed: the new state, the attempt count, when the next is due, what the merchant answered. */

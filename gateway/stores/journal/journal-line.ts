@@ -1,9 +1,10 @@
 import type { Bill } from '../../bills/bill';
 import type { Refund } from '../../bills/refund';
 import type { WebhookDelivery } from '../../webhooks/delivery';
+import type { AppSettings } from '../store';
 
 /** One record read from a journal line. */
-export type JournalRecord = ['bill', Bill] | ['refund', Refund] | ['delivery', WebhookDelivery];
+export type JournalRecord = ['bill', Bill] | ['refund', Refund] | ['delivery', WebhookDelivery] | ['settings', AppSettings];
 
 const BILL_STATUSES = new Set(['UNPAID', 'PAID', 'CANCELLED', 'FAILED']);
 const REFUND_STATUSES = new Set(['PENDING', 'SUCCESS', 'FAILED']);
@@ -23,6 +24,7 @@ export function parseJournalLine(line: string): JournalRecord[] | string {
   if (isObject(value.bill)) return checkBill(value.bill) ?? [['bill', value.bill as unknown as Bill]];
   if (isObject(value.refund)) return checkRefund(value.refund) ?? [['refund', value.refund as unknown as Refund]];
   if (isObject(value.delivery)) return checkDelivery(value.delivery) ?? [['delivery', value.delivery as unknown as WebhookDelivery]];
+  if (isObject(value.settings)) return checkSettings(value.settings) ?? [['settings', value.settings as unknown as AppSettings]];
   return legacyBill(value);
 }
 
@@ -68,6 +70,16 @@ function checkRefund(fields: Fields): string | undefined {
 
 function checkDelivery(fields: Fields): string | undefined {
   return requireText(fields, ['id', 'app_id', 'subject', 'subject_id', 'next_attempt_at', 'created_at']) ?? oneOf(fields, 'state', DELIVERY_STATES);
+}
+
+function checkSettings(fields: Fields): string | undefined {
+  const problem = requireText(fields, ['app_id', 'updated_at']);
+  if (problem !== undefined) return problem;
+  if (fields.channels !== undefined && !(Array.isArray(fields.channels) && fields.channels.every((key) => typeof key === 'string'))) {
+    return `expected channels to be an array of channel keys, got ${JSON.stringify(fields.channels)}`;
+  }
+  if (fields.webhook_url !== undefined && typeof fields.webhook_url !== 'string') return `expected webhook_url to be a string, got ${JSON.stringify(fields.webhook_url)}`;
+  return undefined;
 }
 
 function requireText(fields: Fields, keys: string[]): string | undefined {

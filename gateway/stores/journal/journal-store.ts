@@ -6,6 +6,7 @@ import type { WebhookDelivery } from '../../webhooks/delivery';
 import { type MemoryStore, type StepWrites, type StoreRecords, createMemoryStore } from '../memory/memory-store';
 import { lockDirectory } from './directory-lock';
 import { parseJournalLine } from './journal-line';
+import type { AppSettings } from '../store';
 
 /** The journal's file name inside the data directory. */
 export const JOURNAL_FILE = 'bills.jsonl';
@@ -21,7 +22,7 @@ export interface JournalStoreOptions {
   log?: (line: string) => void;
 }
 
-type Kind = 'bill' | 'refund' | 'delivery';
+type Kind = 'bill' | 'refund' | 'delivery' | 'settings';
 
 /**
  * Opens (creating them, mode 0700 / 0600) `dir` and its journal `bills.jsonl`: one JSON line per change of a bill,
@@ -85,10 +86,11 @@ function journalText(records: StoreRecords): string {
     ...records.bills.map((bill) => journalLine('bill', bill)),
     ...records.refunds.map((refund) => journalLine('refund', refund)),
     ...records.deliveries.map((delivery) => journalLine('delivery', delivery)),
+    ...(records.settings ?? []).map((item) => journalLine('settings', item)),
   ].join('');
 }
 
-function journalLine(kind: Kind, record: Bill | Refund | WebhookDelivery): string {
+function journalLine(kind: Kind, record: Bill | Refund | WebhookDelivery | AppSettings): string {
   return `${JSON.stringify({ [kind]: record })}\n`;
 }
 
@@ -98,12 +100,17 @@ function journalLine(kind: Kind, record: Bill | Refund | WebhookDelivery): strin
  * bill and its webhook delivery.
  */
 function replayJournal(path: string, into: MemoryStore, log: (line: string) => void): StoreRecords {
-  const found = { bill: new Map<string, [Bill, number]>(), refund: new Map<string, [Refund, number]>(), delivery: new Map<string, [WebhookDelivery, number]>() };
+  const found = {
+    bill: new Map<string, [Bill, number]>(),
+    refund: new Map<string, [Refund, number]>(),
+    delivery: new Map<string, [WebhookDelivery, number]>(),
+    settings: new Map<string, [AppSettings, number]>(),
+  };
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { bills: [], refunds: [], deliveries: [] };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { bills: [], refunds: [], deliveries: [], settings: [] };
     throw error;
   }
   const lines = text.split('\n');
@@ -122,7 +129,9 @@ function replayJournal(path: string, into: MemoryStore, log: (line: string) => v
     }
     for (const [kind, record] of parsed) {
       const map = found[kind] as Map<string, [typeof record, number]>;
-      const first = map.get(record.id);
+      // App settings are one record per app, keyed by its id.
+      const key = 'id' in record ? record.id : record.app_id;
+      const first = map.get(key);
       if (kind === 'bill' && first !== undefined) {
         const [was, now] = [first[0] as Bill, record as Bill];
         if (was.app_id !== now.app_id || was.out_trade_no !== now.out_trade_no) {
@@ -130,19 +139,25 @@ function replayJournal(path: string, into: MemoryStore, log: (line: string) => v
         }
       }
       // Map.set keeps a key's first position, so records stay in the order they were created.
-      map.set(record.id, [record, first?.[1] ?? index + 1]);
+      map.set(key, [record, first?.[1] ?? index + 1]);
     }
   }
   const records: StoreRecords = {
     bills: [...found.bill.values()].map(([bill]) => bill),
     refunds: [...found.refund.values()].map(([refund]) => refund),
     deliveries: [...found.delivery.values()].map(([delivery]) => delivery),
+    settings: [...found.settings.values()].map(([item]) => item),
   };
   // Loaded one by one, so that a clash names its line.
   for (const [kind, map] of Object.entries(found) as Array<[Kind, Map<string, [never, number]>]>) {
     for (const [record, line] of map.values()) {
       try {
-        into.load({ bills: kind === 'bill' ? [record] : [], refunds: kind === 'refund' ? [record] : [], deliveries: kind === 'delivery' ? [record] : [] });
+        into.load({
+          bills: kind === 'bill' ? [record] : [],
+          refunds: kind === 'refund' ? [record] : [],
+          deliveries: kind === 'delivery' ? [record] : [],
+          settings: kind === 'settings' ? [record] : [],
+        });
       } catch (error) {
         throw new Error(`${path} line ${line}: ${(error as Error).message}; repair or remove that line`);
       }

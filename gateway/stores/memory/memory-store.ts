@@ -1,9 +1,9 @@
 import type { Bill, BillMode } from '../../bills/bill';
 import { billMode } from '../../bills/bill';
 import type { Refund } from '../../bills/refund';
-import type { WebhookDelivery } from '../../webhooks/delivery';
+import { type WebhookDelivery, appendAttempt } from '../../webhooks/delivery';
 import { billMatches, page, refundMatches } from '../query';
-import type { Store } from '../store';
+import type { AppSettings, Store } from '../store';
 import {
   type StoreTx,
   createRefundIn,
@@ -20,6 +20,8 @@ export interface StepWrites {
   bills: Bill[];
   refunds: Refund[];
   deliveries: WebhookDelivery[];
+  /** The console's app settings written by this step, if any. */
+  settings?: AppSettings[];
   /** False when the step only kept a retry's bookkeeping, which need not reach the disk before the answer. */
   flush: boolean;
 }
@@ -37,6 +39,7 @@ export interface StoreRecords {
   bills: Bill[];
   refunds: Refund[];
   deliveries: WebhookDelivery[];
+  settings?: AppSettings[];
 }
 
 /** A Store in memory, with load() for a journal's replay. */
@@ -60,6 +63,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   const refundsOfBill = new Map<string, string[]>();
   const deliveries = new Map<string, WebhookDelivery>();
   const deliveryBySubject = new Map<string, string>();
+  const settings = new Map<string, AppSettings>();
   const commit = options.commit ?? (() => undefined);
   let closed = false;
   let queue: Promise<unknown> = Promise.resolve();
@@ -176,6 +180,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         if (deliveryBySubject.has(`${delivery.subject}\n${delivery.subject_id}`)) throw new Error(`${delivery.subject} ${delivery.subject_id} already has a webhook`);
         applyDelivery(delivery);
       }
+      for (const item of records.settings ?? []) settings.set(item.app_id, item);
     },
     getBill: async (id) => bills.get(id),
     findBill: async (appId, mode, no) => {
@@ -227,6 +232,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         if (current === undefined || current.lease_owner !== owner) return false;
         const next: WebhookDelivery = merged(current, {
           ...outcome,
+          ...(outcome.last_result === undefined ? {} : { attempts_log: appendAttempt(current.attempts_log, { at: now.toISOString(), result: outcome.last_result }) }),
           next_attempt_at: outcome.next_attempt_at ?? current.next_attempt_at,
           lease_owner: undefined,
           lease_until: undefined,
@@ -252,6 +258,22 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       newestFirst(deliveries.values())
         .filter((item) => (appId === undefined || item.app_id === appId) && (state === undefined || item.state === state))
         .slice(0, limit ?? Number.MAX_SAFE_INTEGER),
+    resendDelivery: (subject, subjectId, now) =>
+      serial(() => {
+        const id = deliveryBySubject.get(`${subject}\n${subjectId}`);
+        const current = id === undefined ? undefined : deliveries.get(id);
+        if (current === undefined) return undefined;
+        const next: WebhookDelivery = { ...current, state: 'pending', next_attempt_at: now.toISOString(), updated_at: now.toISOString() };
+        writeDelivery(next, true);
+        return next;
+      }),
+    getAppSettings: async (appId) => settings.get(appId),
+    putAppSettings: (item) =>
+      serial(() => {
+        commit({ bills: [], refunds: [], deliveries: [], settings: [item], flush: true });
+        settings.set(item.app_id, item);
+      }),
+    listAppSettings: async () => [...settings.values()],
     close: async () => {
       if (closed) return;
       closed = true;

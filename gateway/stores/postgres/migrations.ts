@@ -63,6 +63,19 @@ CREATE TABLE spay_deliveries (
 CREATE INDEX spay_deliveries_due ON spay_deliveries (next_attempt_at) WHERE state = 'pending';
 `,
   },
+  {
+    version: 2,
+    name: 'the console: app settings and a log of webhook attempts',
+    sql: `
+ALTER TABLE spay_deliveries ADD COLUMN attempts_log jsonb NOT NULL DEFAULT '[]'::jsonb;
+
+CREATE TABLE spay_app_settings (
+  app_id text PRIMARY KEY,
+  updated_at timestamptz NOT NULL,
+  data jsonb NOT NULL
+);
+`,
+  },
 ];
 
 /** The advisory lock key that serializes migrations when several gateways start at once ('spay' in ASCII). */

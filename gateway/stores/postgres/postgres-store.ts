@@ -2,9 +2,9 @@ import pg from 'pg';
 import type { Bill } from '../../bills/bill';
 import { billMode } from '../../bills/bill';
 import type { Refund } from '../../bills/refund';
-import type { WebhookDelivery } from '../../webhooks/delivery';
+import { DELIVERY_LOG_CAP, type DeliveryAttempt, type WebhookDelivery } from '../../webhooks/delivery';
 import { MAX_LIST } from '../query';
-import type { BillQuery, RefundQuery, Store } from '../store';
+import type { AppSettings, BillQuery, RefundQuery, Store } from '../store';
 import {
   type StoreTx,
   createRefundIn,
@@ -177,11 +177,15 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       return rows.rows.map(deliveryOf).sort((a, b) => Date.parse(a.next_attempt_at) - Date.parse(b.next_attempt_at));
     },
     async recordDelivery(id, owner, outcome, now) {
+      // The log grows by one per attempt, so dropping its first element past the cap keeps it at the cap.
       const result = await query(
-        `UPDATE spay_deliveries SET state = $3, attempts = $4, next_attempt_at = COALESCE($5, next_attempt_at), last_result = COALESCE($6, last_result),
+        `UPDATE spay_deliveries SET state = $3, attempts = $4, next_attempt_at = COALESCE($5, next_attempt_at), last_result = COALESCE($6::text, last_result),
+           attempts_log = CASE WHEN $6::text IS NULL THEN attempts_log
+             ELSE (CASE WHEN jsonb_array_length(attempts_log) >= ${DELIVERY_LOG_CAP} THEN attempts_log - 0 ELSE attempts_log END)
+               || jsonb_build_array(jsonb_build_object('at', $8::text, 'result', $6::text)) END,
            lease_owner = NULL, lease_until = NULL, updated_at = $7
          WHERE id = $1 AND lease_owner = $2`,
-        [id, owner, outcome.state, outcome.attempts, outcome.next_attempt_at ?? null, outcome.last_result ?? null, now],
+        [id, owner, outcome.state, outcome.attempts, outcome.next_attempt_at ?? null, outcome.last_result ?? null, now, now.toISOString()],
       );
       return (result.rowCount ?? 0) > 0;
     },
@@ -200,6 +204,22 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       );
       return rows.rows.map(deliveryOf);
     },
+    async resendDelivery(subject, subjectId, now) {
+      const rows = await query<DeliveryRow>(
+        `UPDATE spay_deliveries SET state = 'pending', next_attempt_at = $3, updated_at = $3 WHERE subject = $1 AND subject_id = $2 RETURNING *`,
+        [subject, subjectId, now],
+      );
+      return rows.rows.map(deliveryOf)[0];
+    },
+    getAppSettings: async (appId) => (await query<{ data: AppSettings }>('SELECT data FROM spay_app_settings WHERE app_id = $1', [appId])).rows[0]?.data,
+    async putAppSettings(settings) {
+      await query(
+        `INSERT INTO spay_app_settings (app_id, updated_at, data) VALUES ($1, $2, $3)
+         ON CONFLICT (app_id) DO UPDATE SET updated_at = EXCLUDED.updated_at, data = EXCLUDED.data`,
+        [settings.app_id, settings.updated_at, settings],
+      );
+    },
+    listAppSettings: async () => (await query<{ data: AppSettings }>('SELECT data FROM spay_app_settings ORDER BY app_id')).rows.map((row) => row.data),
     close: () => (ended ??= pool.end()),
   };
 }
@@ -279,6 +299,7 @@ interface DeliveryRow {
   lease_until: Date | null;
   created_at: Date;
   updated_at: Date | null;
+  attempts_log: DeliveryAttempt[] | null;
 }
 
 function deliveryOf(row: DeliveryRow): WebhookDelivery {
@@ -296,6 +317,7 @@ function deliveryOf(row: DeliveryRow): WebhookDelivery {
   if (row.lease_owner !== null) delivery.lease_owner = row.lease_owner;
   if (row.lease_until !== null) delivery.lease_until = row.lease_until.toISOString();
   if (row.updated_at !== null) delivery.updated_at = row.updated_at.toISOString();
+  if (row.attempts_log !== null && row.attempts_log.length > 0) delivery.attempts_log = row.attempts_log;
   return delivery;
 }
 
