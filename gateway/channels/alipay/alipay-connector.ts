@@ -145,10 +145,8 @@ export function createAlipayConnector(credentials: AlipayCredentials, options: A
       const detail = notifyDetail(params);
       // A refund changes the trade too (partial: still TRADE_SUCCESS; full: TRADE_CLOSED) and names its request.
       if (params.out_biz_no !== undefined && params.refund_fee !== undefined) {
-        const refundFee = yuanToFen(params.refund_fee);
-        const state: RefundState = { state: 'success', detail };
-        if (refundFee !== undefined) state.fee = refundFee;
-        return { kind: 'refund', tradeNo, refundNo: params.out_biz_no, state };
+        // Its refund_fee is the trade's refunded total, not this refund's amount: kept in detail only.
+        return { kind: 'refund', tradeNo, refundNo: params.out_biz_no, state: { state: 'success', detail } };
       }
       const fee = params.total_amount === undefined ? undefined : yuanToFen(params.total_amount);
       if (fee === undefined) return { kind: 'refused', reason: `total_amount ${JSON.stringify(params.total_amount)} is not yuan with at most two decimals` };
