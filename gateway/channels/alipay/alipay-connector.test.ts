@@ -136,6 +136,21 @@ describe('the Alipay connector', () => {
     expect(emulator.trades.get(target.out_trade_no)?.totalAmount).toBe(yuan);
   });
 
+  it('hands out a form that reaches Alipay intact, also for a title with markup and entities', async () => {
+    const target = bill(990, { title: 'Tom & Jerry &lt;3 "限量" <b>' });
+    const answer = await connector.createPayment({ bill: target, channel: 'ALI_WEB', tradeNo: target.out_trade_no, notifyUrl: 'http://x/n', returnUrl: 'http://x/r', now: new Date() });
+    // What a browser does with the form: decode the attributes, post the inputs to the action (the e2e specs do it in Chromium).
+    const decode = (text: string) => text.replace(/&(amp|lt|gt|quot|#39);/g, (_, name: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[name] as string);
+    const html = answer.html as string;
+    const action = decode(/<form [^>]*action="([^"]*)"/.exec(html)?.[1] ?? '');
+    const fields = new URLSearchParams();
+    for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) fields.append(decode(name ?? ''), decode(value ?? ''));
+    expect(html).toMatch(/method="POST"/);
+    const page = await (await fetch(action, { method: 'POST', body: fields })).text();
+    expect(page).toContain('确认付款');
+    expect(emulator.trades.get(target.out_trade_no)?.subject).toBe('Tom & Jerry &lt;3 "限量" <b>');
+  });
+
   it('writes the timestamp in China Standard Time whatever the server zone', async () => {
     const zone = process.env.TZ;
     process.env.TZ = 'America/Los_Angeles';

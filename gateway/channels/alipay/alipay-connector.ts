@@ -2,6 +2,7 @@ import { AlipaySdk } from 'alipay-sdk';
 import type { Bill } from '../../bills/bill';
 import type { Refund } from '../../bills/refund';
 import { type Answer, answerWith } from '../../http/answer';
+import { escapeHtml } from '../../http/escape-html';
 import {
   ChannelError,
   type ChannelConnector,
@@ -126,11 +127,13 @@ export function createAlipayConnector(credentials: AlipayCredentials, options: A
       if (wap) biz.quit_url = request.returnUrl;
       const method = wap ? 'alipay.trade.wap.pay' : 'alipay.trade.page.pay';
       const params = { bizContent: biz, notifyUrl: request.notifyUrl, returnUrl: request.returnUrl, timestamp: formatChinaTime(now) };
+      let url: string;
       try {
-        return { html: sdk.pageExecute(method, 'POST', params), url: sdk.pageExecute(method, 'GET', params) };
+        url = sdk.pageExecute(method, 'GET', params);
       } catch (error) {
         throw toChannelError(method, error);
       }
+      return { html: selfSubmittingForm(url), url };
     },
 
     async readNotify(notify: IncomingNotify): Promise<NotifyOutcome> {
@@ -204,6 +207,28 @@ export function createAlipayConnector(credentials: AlipayCredentials, options: A
 
     queryRefund: (tradeNo: string, _bill: Bill, refund: Refund) => queryRefund(tradeNo, refund),
   };
+}
+
+// The parameters alipay-sdk puts in the gateway URL's query; the others travel in the form body.
+const URL_PARAMS = new Set(['app_id', 'method', 'format', 'charset', 'sign_type', 'sign', 'timestamp', 'version', 'notify_url', 'return_url', 'app_auth_token']);
+
+/**
+ * The POST form for a signed page.pay/wap.pay link, laid out as alipay-sdk's own form (common parameters in the
+ * action's query, biz_content in the body) but with every value HTML-escaped: the SDK escapes only `"`, so a title
+ * holding `&lt;` would reach Alipay changed and fail its signature.
+ */
+function selfSubmittingForm(signedUrl: string): string {
+  const url = new URL(signedUrl);
+  const action = new URL(url.origin + url.pathname);
+  const inputs: string[] = [];
+  for (const [key, value] of url.searchParams) {
+    if (URL_PARAMS.has(key)) action.searchParams.append(key, value);
+    else inputs.push(`<input type="hidden" name="${escapeHtml(key)}" value="${escapeHtml(value)}">`);
+  }
+  return (
+    `<form id="alipaysubmit" name="alipaysubmit" action="${escapeHtml(action.href)}" method="POST">${inputs.join('')}</form>` +
+    `<script>document.forms['alipaysubmit'].submit();</script>`
+  );
 }
 
 function verify(sdk: AlipaySdk, params: Record<string, string>): boolean {
