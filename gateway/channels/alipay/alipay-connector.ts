@@ -1,4 +1,3 @@
-import { AlipaySdk } from 'alipay-sdk';
 import type { Bill } from '../../bills/bill';
 import type { Refund } from '../../bills/refund';
 import { type Answer, answerWith } from '../../http/answer';
@@ -18,6 +17,7 @@ import {
 } from '../connector';
 import { formatChinaTime } from './china-time';
 import type { AlipayCredentials } from './credentials';
+import { AlipaySdk } from './sdk';
 
 /** The Alipay channels: the button's ALI_WEB and ALI_WAP, and REST's ALI_QRCODE (page.pay showing a QR). */
 export const ALIPAY_CHANNELS: readonly string[] = ['ALI_WEB', 'ALI_WAP', 'ALI_QRCODE'];
@@ -48,8 +48,8 @@ const SUCCESS = '10000';
 
 /**
  * A ChannelConnector for Alipay's OpenAPI v2 gateway (RSA2, public-key mode), signing requests and checking
- * Alipay's signatures with alipay-sdk: `pageExecute` builds page.pay/wap.pay forms and links, `exec` calls
- * query/close/refund/refund query and verifies their answers (`validateSign`), `checkNotifySignV2` verifies
+ * Alipay's signatures with alipay-sdk: `pageExecute` signs page.pay/wap.pay links, `sdkExecute` signs
+ * query/close/refund/refund query, `checkResponseSign` verifies their answers, `checkNotifySignV2` verifies
  * notifies and sync returns. Every `timestamp` is China Standard Time, whatever the server's zone.
  */
 export function createAlipayConnector(credentials: AlipayCredentials, options: AlipayConnectorOptions = {}): AlipayConnector {
@@ -60,19 +60,59 @@ export function createAlipayConnector(credentials: AlipayCredentials, options: A
     keyType: 'PKCS8',
     signType: 'RSA2',
     gateway: credentials.endpoint,
-    timeout: options.timeoutMs ?? 10_000,
     camelcase: false,
   });
   const qrcodeWidth = options.qrcodeWidth ?? 200;
 
+  const timeoutMs = options.timeoutMs ?? 10_000;
+
+  // Signed by the SDK (sdkExecute: every parameter but sign, sorted, RSA2), sent with Node's fetch, and the answer
+  // verified by the SDK (checkResponseSign on the raw text). The SDK's own exec() is not used: its HTTP client
+  // would be a second one in the process, and only fetch honours an AbortSignal timeout the same way everywhere.
   const call = async (method: string, biz: Record<string, unknown>): Promise<Record<string, unknown>> => {
-    let result: Record<string, unknown>;
+    let body: string;
     try {
-      result = (await sdk.exec(method, { bizContent: biz, timestamp: formatChinaTime(new Date()) }, { validateSign: true })) as Record<string, unknown>;
+      body = sdk.sdkExecute(method, { bizContent: biz, timestamp: formatChinaTime(new Date()) });
     } catch (error) {
       throw toChannelError(method, error);
     }
-    return result;
+    let text: string;
+    try {
+      const response = await fetch(credentials.endpoint, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded;charset=utf-8', Accept: 'application/json' },
+        body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      text = await response.text();
+      if (response.status !== 200) throw new ChannelError('ALIPAY_HTTP_ERROR', `Alipay answered ${method} with HTTP ${response.status}`);
+    } catch (error) {
+      if (error instanceof ChannelError) throw error;
+      const name = (error as Error).name;
+      if (name === 'TimeoutError' || name === 'AbortError') throw new ChannelError('ALIPAY_TIMEOUT', `Alipay did not answer ${method} within ${timeoutMs} ms`);
+      throw new ChannelError('ALIPAY_UNREACHABLE', `Alipay could not be reached for ${method}`);
+    }
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      throw new ChannelError('ALIPAY_BAD_ANSWER', `Alipay's answer to ${method} is not JSON`);
+    }
+    const responseKey = `${method.replaceAll('.', '_')}_response`;
+    const answer = parsed[responseKey];
+    if (typeof answer !== 'object' || answer === null) {
+      // error_response: Alipay could not tell whose app this is (a wrong app id), so it is not signed.
+      const error = parsed.error_response as Record<string, unknown> | undefined;
+      if (error !== undefined) throw new ChannelError(String(error.sub_code ?? error.code ?? 'UNKNOWN'), `Alipay ${method} answered (unsigned) ${String(error.code ?? '')} ${String(error.sub_code ?? '')}: ${String(error.sub_msg ?? error.msg ?? '')}`);
+      throw new ChannelError('ALIPAY_BAD_ANSWER', `Alipay's answer to ${method} has no ${responseKey}`);
+    }
+    try {
+      if (typeof parsed.sign !== 'string' || parsed.sign === '') throw new Error('验签失败: no sign');
+      sdk.checkResponseSign(text, responseKey, parsed.sign, '');
+    } catch {
+      throw new ChannelError('ALIPAY_SIGN_INVALID', `Alipay's answer to ${method} does not verify with alipayPublicKey`);
+    }
+    return answer as Record<string, unknown>;
   };
 
   const failure = (method: string, answer: Record<string, unknown>): ChannelError => {
@@ -291,11 +331,6 @@ function readParams(search: URLSearchParams): Record<string, string> | undefined
 
 function toChannelError(method: string, error: unknown): ChannelError {
   if (error instanceof ChannelError) return error;
-  const message = (error as Error)?.message ?? String(error);
-  // The SDK's messages for a bad signature quote the answer; the merchant gets the gist, never a key.
-  if (message.includes('验签失败')) return new ChannelError('ALIPAY_SIGN_INVALID', `Alipay's answer to ${method} does not verify with alipayPublicKey`);
-  if (/timeout|timed out/i.test(message)) return new ChannelError('ALIPAY_TIMEOUT', `Alipay did not answer ${method} in time`);
-  if (message.includes('HttpClient Request error')) return new ChannelError('ALIPAY_UNREACHABLE', `Alipay could not be reached for ${method}`);
-  if (message.includes('HTTP 请求错误')) return new ChannelError('ALIPAY_HTTP_ERROR', `Alipay answered ${method} with an HTTP error (${message.replace(/^.*status:\s*/, 'status ')})`);
-  return new ChannelError('ALIPAY_BAD_ANSWER', `Alipay's answer to ${method} could not be read`);
+  // The SDK's own words may quote what it signed; the merchant gets the gist, never a key.
+  return new ChannelError('ALIPAY_SIGN_FAILED', `the request for ${method} could not be signed with privateKey`);
 }
