@@ -1,4 +1,3 @@
-import { AlipaySdk } from 'alipay-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bill } from '../../bills/bill';
 import type { Refund } from '../../bills/refund';
@@ -7,6 +6,7 @@ import { isChannelError } from '../connector';
 import { type AlipayConnector, createAlipayConnector } from './alipay-connector';
 import { formatChinaTime } from './china-time';
 import { parseAlipayCredentials } from './credentials';
+import { AlipaySdk } from './sdk';
 import { type AlipayEmulator, generateRsaKeys, signNotify, startAlipayEmulator } from './testing/alipay-emulator';
 
 const ALIPAY_APP_ID = '2021000000000001';
@@ -276,6 +276,13 @@ describe('the Alipay connector', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('loading alipay-sdk', () => {
+  it('leaves Node’s fetch on its own dispatcher (the SDK’s undici 7 would replace it)', async () => {
+    const error = (await fetch('http://127.0.0.1:9/').catch((caught: unknown) => caught)) as { cause?: { code?: string } };
+    expect(error.cause?.code).toBe('ECONNREFUSED');
   });
 });
 
