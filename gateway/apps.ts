@@ -91,7 +91,14 @@ function parseApp(item: unknown, at: string): App {
     channels: requireChannels(fields.channels, `${at}.channels`),
   };
   if (fields.webhookUrl !== undefined) app.webhookUrl = checkWebhookUrl(fields.webhookUrl, `${at}.webhookUrl`);
-  if (fields.live !== undefined) app.live = parseLive(fields.live, `${at}.live`);
+  if (fields.live !== undefined) {
+    try {
+      app.live = parseLive(fields.live, `${at}.live`);
+    } catch (error) {
+      // The index alone is hard to find in a long file: name the app too.
+      throw new Error(`${(error as Error).message} (app ${JSON.stringify(app.appId)})`);
+    }
+  }
   return app;
 }
 

@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bill } from '../../bills/bill';
 import type { Refund } from '../../bills/refund';
@@ -281,8 +282,15 @@ describe('the Alipay connector', () => {
 
 describe('loading alipay-sdk', () => {
   it('leaves Node’s fetch on its own dispatcher (the SDK’s undici 7 would replace it)', async () => {
-    const error = (await fetch('http://127.0.0.1:9/').catch((caught: unknown) => caught)) as { cause?: { code?: string } };
-    expect(error.cause?.code).toBe('ECONNREFUSED');
+    // A server that does not speak HTTP: Node's fetch names the parser's code, undici 7's Agent does not.
+    const garbage = createServer((socket) => socket.end('NOT HTTP\r\n\r\n'));
+    await new Promise<void>((resolve) => garbage.listen(0, '127.0.0.1', resolve));
+    try {
+      const error = (await fetch(`http://127.0.0.1:${(garbage.address() as AddressInfo).port}/`).catch((caught: unknown) => caught)) as { cause?: { code?: string } };
+      expect(error.cause?.code).toMatch(/^HPE_/);
+    } finally {
+      garbage.close();
+    }
   });
 });
 

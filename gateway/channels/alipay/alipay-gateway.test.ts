@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../../server-sign';
-import { type App, parseApps } from '../../apps';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type App, loadApps, parseApps } from '../../apps';
 import type { Bill } from '../../bills/bill';
 import { type RunningGateway, startGateway } from '../../server';
 import { collectingLog, newOrderNo, signedBill } from '../../testing/fixtures';
@@ -305,6 +308,17 @@ describe('the apps file live.alipay entry', () => {
     ['a key that does not parse', { appId: ALIPAY_APP_ID, privateKey: 'MIIB' + 'A'.repeat(200), alipayPublicKey: appKeys.publicKey }, 'apps[0].live.alipay.privateKey does not parse'],
   ])('stops the start on %s, naming the app and the field', (_label, alipay, message) => {
     expect(() => parseApps([{ ...base, live: { alipay } }])).toThrow(message);
+  });
+
+  it('stops the gateway from starting with the file, the app and the field named', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spay-alipay-'));
+    try {
+      const file = join(dir, 'apps.json');
+      writeFileSync(file, JSON.stringify([{ ...base, appId: 'shop-1', live: { alipay: { appId: ALIPAY_APP_ID, privateKey: join(dir, 'missing.pem'), alipayPublicKey: appKeys.publicKey } } }]));
+      expect(() => loadApps({ SPAY_APPS: file })).toThrow(/apps\.json: apps\[0\]\.live\.alipay\.privateKey names the file .*missing\.pem.* \(app "shop-1"\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a live family it does not know', () => {
