@@ -256,9 +256,42 @@ export function refundWebhook(refund: Pick<Refund, 'id' | 'app_id'>) {
  */
 export async function confirmRefund(context: GatewayContext, refund: Refund, state: RefundState, now: Date): Promise<boolean> {
   if (state.state !== 'success') return false;
+  if (state.fee !== undefined && state.fee !== refund.refund_fee) {
+    context.log(`live: refund ${refund.id} is ${refund.refund_fee} fen, the channel reports ${state.fee} fen; not confirmed`);
+    return false;
+  }
   const patch: Partial<Refund> = { status: 'SUCCESS', finished_at: now.toISOString(), message_detail: { ...refund.message_detail, ...state.detail } };
   if (state.channelRefundNo !== undefined) patch.channel_refund_no = state.channelRefundNo;
   const result = await context.store.transitionRefund(refund.id, ['PENDING'], patch, refundWebhook(refund));
   if (result.changed) context.webhooks.kick();
   return result.changed;
+}
+
+/** The live trade a paid bill was paid under (its number may be the gateway's `_R<n>`), or undefined for a sandbox bill. */
+export function paidTradeOf(bill: Bill): ChannelTrade | undefined {
+  return bill.trades?.find((trade) => trade.state === 'paid');
+}
+
+/**
+ * Sends a refund the store accepted (PENDING) to the live channel that took `bill`, under the trade it was paid
+ * with, and confirms it (SUCCESS, refund webhook) when the channel says it succeeded. Undefined for a sandbox bill;
+ * throws the connector's ChannelError (the refund then stays PENDING: the same refund_no may be sent again).
+ */
+export async function refundAtChannel(context: GatewayContext, bill: Bill, refund: Refund, now: Date): Promise<RefundState | undefined> {
+  const trade = paidTradeOf(bill);
+  const connector = trade === undefined ? undefined : context.live?.connectorFor(bill, trade.channel);
+  if (trade === undefined || connector === undefined) return undefined;
+  const state = await connector.refund(trade.trade_no, bill, refund);
+  await confirmRefund(context, refund, state, now);
+  return state;
+}
+
+/** Asks the live channel where a PENDING refund stands, and confirms it when it succeeded; undefined for a sandbox bill. */
+export async function queryRefundAtChannel(context: GatewayContext, bill: Bill, refund: Refund, now: Date): Promise<RefundState | undefined> {
+  const trade = paidTradeOf(bill);
+  const connector = trade === undefined ? undefined : context.live?.connectorFor(bill, trade.channel);
+  if (trade === undefined || connector === undefined) return undefined;
+  const state = await connector.queryRefund(trade.trade_no, bill, refund);
+  await confirmRefund(context, refund, state, now);
+  return state;
 }

@@ -8,6 +8,8 @@ import type { Bill } from '../../bills/bill';
 import { type RunningGateway, startGateway } from '../../server';
 import { collectingLog, newOrderNo, signedBill } from '../../testing/fixtures';
 import { startReceiver, waitFor } from '../../testing/receiver';
+import { createLivePayments, queryRefundAtChannel, refundAtChannel } from '../live-payments';
+import { createChannelRegistry } from '../registry';
 import { createAlipayConnector } from './alipay-connector';
 import { parseAlipayCredentials } from './credentials';
 import { type AlipayEmulator, generateRsaKeys, startAlipayEmulator } from './testing/alipay-emulator';
@@ -24,7 +26,7 @@ let app: App;
 async function startStack(live: Parameters<typeof startGateway>[0]['live'] = {}) {
   const collected = collectingLog();
   lines = collected.lines;
-  gateway = await startGateway({ apps: [app], port: 0, log: collected.log, webhookBackoffMs: 50, live: { sweepMs: 0, queryIntervalMs: 0, channelTimeoutMs: 800, ...live } });
+  gateway = await startGateway({ apps: [app], port: 0, log: collected.log, webhookBackoffMs: 50, webhookPollMs: 100, live: { sweepMs: 0, queryIntervalMs: 0, channelTimeoutMs: 800, ...live } });
 }
 
 beforeEach(async () => {
@@ -278,6 +280,41 @@ describe('a live Alipay app', () => {
     await waitFor(() => receiver.received.length === 2);
     expect(webhooks()[1]).toMatchObject({ transaction_type: 'REFUND', transaction_id: 'R2026120200001', transaction_fee: 1800 });
     expect((await gateway.gateway.store.getRefund('refund-id-1'))?.status).toBe('SUCCESS');
+  });
+
+  it('refunds a paid bill in two parts at Alipay, under the trade it was paid with, each confirmed with its webhook', async () => {
+    const { order, answer } = await placeBill();
+    await openCashier(answer);
+    const again = await placeBill({ out_trade_no: order.out_trade_no, channel: 'ALI_WAP' });
+    await openCashier(again.answer);
+    await emulator.pay(`${order.out_trade_no}_R1`);
+    await waitFor(() => receiver.received.length === 1);
+    const bill = await billOf(String(answer.id));
+    // What the REST refund route will do: the store accepts the refund, the channel makes it.
+    const context = {
+      apps: new Map([[app.appId, app]]),
+      store: gateway.gateway.store,
+      webhooks: { kick() {}, pending: async () => 0, idle: async () => {}, close() {} },
+      widget: undefined as never,
+      log: () => {},
+      live: createLivePayments(createChannelRegistry([app])),
+    };
+    const refunds = [];
+    for (const [refundNo, fee] of [['R20261202A', 3000], ['R20261202B', 3800]] as const) {
+      const created = await gateway.gateway.store.createRefund({
+        id: `id-${refundNo}`, app_id: app.appId, mode: 'live', refund_no: refundNo, bill_id: bill.id, out_trade_no: bill.out_trade_no, refund_fee: fee, status: 'PENDING', created_at: new Date().toISOString(),
+      });
+      if (created.outcome !== 'created') throw new Error(`expected the refund created, got ${created.outcome}`);
+      expect(await refundAtChannel(context, bill, created.refund, new Date())).toMatchObject({ state: 'success', fee });
+      refunds.push(created.refund);
+    }
+    expect([...(emulator.trades.get(`${order.out_trade_no}_R1`)?.refunds.keys() ?? [])]).toEqual(['R20261202A', 'R20261202B']);
+    expect(await queryRefundAtChannel(context, bill, refunds[0] as never, new Date())).toMatchObject({ state: 'success', fee: 3000 });
+    expect((await billOf(bill.id)).refunded_fee).toBe(6800);
+    expect((await gateway.gateway.store.createRefund({ ...(refunds[0] as never as object), id: 'id-C', refund_no: 'R20261202C', refund_fee: 1 } as never)).outcome).toBe('too_large');
+    await waitFor(() => receiver.received.length === 3, 8000);
+    await emulator.settled();
+    expect(webhooks().map((hook) => [hook.transaction_type, hook.transaction_fee])).toEqual([['PAY', 6800], ['REFUND', 3000], ['REFUND', 3800]]);
   });
 
   it('starts apps without live.alipay on the sandbox, unchanged', async () => {
