@@ -23,6 +23,11 @@ export async function createBill(context: GatewayContext, request: GatewayReques
     if (!started.ok) return refusalAnswer(started.refusal);
     return okAnswer(Object.assign({ id: bill.id, channel }, started.answer));
   }
+  if (context.live !== undefined && bill.trades !== undefined) {
+    // From a live channel to a sandbox one: the live trade is closed first.
+    const retired = await context.live.retire(context, bill, new Date());
+    if (retired !== null) return refusalAnswer(retired);
+  }
   return okAnswer(Object.assign({ id: bill.id, channel }, channelAnswer(base, bill, channel)));
 }
 

@@ -31,6 +31,12 @@ export interface LivePayments {
   settle(context: GatewayContext, connector: ChannelConnector, bill: Bill, trade: TradeState, now: Date): Promise<SettleResult>;
   /** Asks the channel about an unpaid bill's open trade (not more often than the query interval) and settles it; the bill as it now stands. */
   reconcile(context: GatewayContext, bill: Bill, now: Date, options?: { force?: boolean }): Promise<Bill>;
+  /**
+   * Closes the bill's open live trade, if any, before the bill goes to a channel that is not live (the sandbox): one
+   * payment per order. Answers a refusal when the trade was paid meanwhile (the bill is then paid) or the channel
+   * cannot say; null when the way is clear.
+   */
+  retire(context: GatewayContext, bill: Bill, now: Date): Promise<Refusal | null>;
   /** Reconciles the recent unpaid live bills of every live app, one query at a time. */
   sweep(context: GatewayContext, now: Date): Promise<void>;
 }
@@ -191,6 +197,17 @@ export function createLivePayments(registry: ChannelRegistry, options: LivePayme
       } catch (error) {
         return { ok: false, refusal: channelRefusal(error) };
       }
+    },
+
+    async retire(context, bill, now) {
+      const current = bill.trades?.at(-1);
+      if (current === undefined || current.state !== 'open') return null;
+      const connector = registry.connectorFor(bill.app_id, current.channel);
+      if (connector === undefined) return null;
+      const closed = await closeCurrent(context, connector, bill, current, now);
+      if (!closed.ok) return closed.refusal;
+      await markTrade(context, bill, current.trade_no, { state: 'closed' });
+      return null;
     },
 
     async sweep(context, now) {

@@ -181,6 +181,19 @@ describe('a live Alipay app', () => {
     ]);
   });
 
+  it('closes the open Alipay trade when the buyer switches to a channel the sandbox plays', async () => {
+    await gateway.close();
+    app = { ...app, channels: ['ali', 'un'] };
+    await startStack();
+    const { order, answer } = await placeBill();
+    await openCashier(answer);
+    const again = await placeBill({ out_trade_no: order.out_trade_no, channel: 'UN_WEB' });
+    expect(again.answer).toMatchObject({ result_code: 0, id: answer.id });
+    expect(String(again.answer.html)).toContain('/sandbox/cashier/');
+    expect(emulator.trades.get(String(order.out_trade_no))?.status).toBe('TRADE_CLOSED');
+    expect((await billOf(String(answer.id))).trades?.map((trade) => trade.state)).toEqual(['closed']);
+  });
+
   it('keeps the merchant’s number when Alipay never made the trade', async () => {
     const { order, answer } = await placeBill();
     const again = await placeBill({ out_trade_no: order.out_trade_no, channel: 'ALI_WAP' });
