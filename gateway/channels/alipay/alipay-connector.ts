@@ -17,7 +17,7 @@ import {
 } from '../connector';
 import { formatChinaTime } from './china-time';
 import type { AlipayCredentials } from './credentials';
-import { AlipaySdk } from './sdk';
+import type { AlipaySdk } from './sdk';
 
 /** The Alipay channels: the button's ALI_WEB and ALI_WAP, and REST's ALI_QRCODE (page.pay showing a QR). */
 export const ALIPAY_CHANNELS: readonly string[] = ['ALI_WEB', 'ALI_WAP', 'ALI_QRCODE'];
@@ -34,7 +34,7 @@ export type ReturnOutcome = { ok: true; tradeNo: string } | { ok: false; reason:
 export interface AlipayConnector extends ChannelConnector {
   readonly family: 'ALI';
   readonly credentials: Pick<AlipayCredentials, 'appId' | 'endpoint'>;
-  readReturn(query: URLSearchParams): ReturnOutcome;
+  readReturn(query: URLSearchParams): Promise<ReturnOutcome>;
 }
 
 /** How the connector talks to Alipay: the request timeout (default 10 s), the QR width for ALI_QRCODE. */
@@ -53,15 +53,28 @@ const SUCCESS = '10000';
  * notifies and sync returns. Every `timestamp` is China Standard Time, whatever the server's zone.
  */
 export function createAlipayConnector(credentials: AlipayCredentials, options: AlipayConnectorOptions = {}): AlipayConnector {
-  const sdk = new AlipaySdk({
-    appId: credentials.appId,
-    privateKey: credentials.privateKey,
-    alipayPublicKey: credentials.alipayPublicKey,
-    keyType: 'PKCS8',
-    signType: 'RSA2',
-    gateway: credentials.endpoint,
-    camelcase: false,
-  });
+  // alipay-sdk (and its HTTP client) loads only for a gateway that has a live Alipay app, once, in the background.
+  const loading = import('./sdk').then(
+    ({ AlipaySdk: Sdk }) =>
+      new Sdk({
+        appId: credentials.appId,
+        privateKey: credentials.privateKey,
+        alipayPublicKey: credentials.alipayPublicKey,
+        keyType: 'PKCS8',
+        signType: 'RSA2',
+        gateway: credentials.endpoint,
+        camelcase: false,
+      }),
+  );
+  // A failure surfaces at first use, as a ChannelError; not as an unhandled rejection at start.
+  loading.catch(() => undefined);
+  const sdkReady = async (): Promise<AlipaySdk> => {
+    try {
+      return await loading;
+    } catch {
+      throw new ChannelError('ALIPAY_SDK', 'alipay-sdk could not be loaded; is it installed (npm ci)?');
+    }
+  };
   const qrcodeWidth = options.qrcodeWidth ?? 200;
 
   const timeoutMs = options.timeoutMs ?? 10_000;
@@ -70,6 +83,7 @@ export function createAlipayConnector(credentials: AlipayCredentials, options: A
   // verified by the SDK (checkResponseSign on the raw text). The SDK's own exec() is not used: its HTTP client
   // would be a second one in the process, and only fetch honours an AbortSignal timeout the same way everywhere.
   const call = async (method: string, biz: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    const sdk = await sdkReady();
     let body: string;
     try {
       body = sdk.sdkExecute(method, { bizContent: biz, timestamp: formatChinaTime(new Date()) });
@@ -167,6 +181,7 @@ export function createAlipayConnector(credentials: AlipayCredentials, options: A
       if (wap) biz.quit_url = request.returnUrl;
       const method = wap ? 'alipay.trade.wap.pay' : 'alipay.trade.page.pay';
       const params = { bizContent: biz, notifyUrl: request.notifyUrl, returnUrl: request.returnUrl, timestamp: formatChinaTime(now) };
+      const sdk = await sdkReady();
       let url: string;
       try {
         url = sdk.pageExecute(method, 'GET', params);
@@ -180,6 +195,12 @@ export function createAlipayConnector(credentials: AlipayCredentials, options: A
       if (notify.method.toUpperCase() !== 'POST') return { kind: 'refused', reason: `expected POST, got ${notify.method}` };
       const params = readForm(new TextDecoder().decode(notify.body));
       if (params === undefined) return { kind: 'refused', reason: 'the body is not a form with each field once' };
+      let sdk: AlipaySdk;
+      try {
+        sdk = await sdkReady();
+      } catch (error) {
+        return { kind: 'refused', reason: (error as Error).message };
+      }
       if (!verify(sdk, params)) return { kind: 'refused', reason: 'the signature does not verify with alipayPublicKey' };
       if (params.app_id !== credentials.appId) return { kind: 'refused', reason: `app_id ${JSON.stringify(params.app_id)} is not this app's Alipay app id` };
       if (params.notify_type !== undefined && params.notify_type !== 'trade_status_sync') return { kind: 'ignored', reason: `notify_type ${params.notify_type}` };
@@ -205,9 +226,11 @@ export function createAlipayConnector(credentials: AlipayCredentials, options: A
       return answerWith(stored ? 'success' : 'fail', 200, { 'Content-Type': 'text/plain; charset=utf-8' });
     },
 
-    readReturn(query: URLSearchParams): ReturnOutcome {
+    async readReturn(query: URLSearchParams): Promise<ReturnOutcome> {
       const params = readParams(query);
       if (params === undefined) return { ok: false, reason: 'a field appears twice' };
+      const sdk = await sdkReady().catch(() => undefined);
+      if (sdk === undefined) return { ok: false, reason: 'alipay-sdk could not be loaded' };
       if (!verify(sdk, params)) return { ok: false, reason: 'the signature does not verify with alipayPublicKey' };
       if (params.app_id !== credentials.appId) return { ok: false, reason: 'app_id is not this app’s' };
       if (params.out_trade_no === undefined) return { ok: false, reason: 'out_trade_no is missing' };

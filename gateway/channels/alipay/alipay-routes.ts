@@ -57,7 +57,7 @@ export async function receiveAlipayReturn(context: GatewayContext, request: Gate
   }
   const query = request.url.searchParams;
   if (query.has('sign')) {
-    const checked = connector.readReturn(query);
+    const checked = await connector.readReturn(query);
     const ours = checked.ok && bill.trades?.some((trade) => trade.trade_no === checked.tradeNo);
     if (!ours) context.log(`alipay return for bill ${bill.id} not verified: ${checked.ok ? 'another trade' : checked.reason}`);
   }
