@@ -57,7 +57,9 @@ async function expectOneVerifiedWebhook(live: LiveStack, channel: string): Promi
   await expect
     .poll(async () => ((await (await fetch(`${live.merchantUrl}/api/orders`)).json()) as Array<{ status: string; channel: string; webhooks: number }>)[0])
     .toMatchObject({ status: 'paid', channel, webhooks: 1 });
-  expect(live.emulator.notifies.map((notify) => notify.answer)).toEqual(['success']);
+  // Answered success (a first attempt may time out on a loaded machine; it is then sent again, to no effect).
+  expect(live.emulator.notifies.map((notify) => notify.answer)).not.toContain('fail');
+  expect(live.emulator.notifies.at(-1)?.answer).toBe('success');
 }
 
 test('pays with ALI_WEB at Alipay’s cashier and the shop gets one verified webhook', async ({ page, live }) => {
