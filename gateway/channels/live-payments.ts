@@ -29,7 +29,10 @@ export interface LivePayments {
   connectorFor(bill: Pick<Bill, 'app_id' | 'mode'>, channel: string): ChannelConnector | undefined;
   start(context: GatewayContext, connector: ChannelConnector, bill: Bill, channel: RestChannel, base: string, now: Date): Promise<StartResult>;
   settle(context: GatewayContext, connector: ChannelConnector, bill: Bill, trade: TradeState, now: Date): Promise<SettleResult>;
-  /** Asks the channel about an unpaid bill's open trade (not more often than the query interval) and settles it; the bill as it now stands. */
+  /**
+   * Asks the channel about an unpaid bill's open trade (not more often than the query interval, `force`: once a
+   * second; at most `maxConcurrentQueries` at once) and settles it; the bill as it now stands.
+   */
   reconcile(context: GatewayContext, bill: Bill, now: Date, options?: { force?: boolean }): Promise<Bill>;
   /**
    * Closes the bill's open live trade, if any, before the bill goes to a channel that is not live (the sandbox): one
@@ -139,7 +142,9 @@ export function createLivePayments(registry: ChannelRegistry, options: LivePayme
     const connector = connectorFor(bill, current.channel);
     if (connector === undefined) return bill;
     const last = lastQuery.get(bill.id) ?? 0;
-    if ((!reconcileOptions.force && now.getTime() - last < queryIntervalMs) || running >= maxConcurrent) return bill;
+    // A buyer's return asks sooner, but still not more than once a second per bill: anyone can load that URL.
+    const interval = reconcileOptions.force ? Math.min(1_000, queryIntervalMs) : queryIntervalMs;
+    if (now.getTime() - last < interval || running >= maxConcurrent) return bill;
     lastQuery.set(bill.id, now.getTime());
     if (lastQuery.size > 10_000) lastQuery.delete(lastQuery.keys().next().value as string);
     running += 1;

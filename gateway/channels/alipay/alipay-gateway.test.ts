@@ -163,6 +163,14 @@ describe('a live Alipay app', () => {
     expect(emulator.requests.filter((request) => request.method === 'alipay.trade.query')).toHaveLength(1);
   });
 
+  it('keeps test-mode bills and the sandbox’s channels off Alipay', () => {
+    const live = createLivePayments(createChannelRegistry([app]));
+    expect(live.connectorFor({ app_id: app.appId }, 'ALI_WEB')?.family).toBe('ALI');
+    expect(live.connectorFor({ app_id: app.appId, mode: 'test' }, 'ALI_WEB')).toBeUndefined();
+    expect(live.connectorFor({ app_id: app.appId }, 'WX_NATIVE')).toBeUndefined();
+    expect(live.connectorFor({ app_id: 'another-app' }, 'ALI_WAP')).toBeUndefined();
+  });
+
   it('closes the open trade when the buyer switches channel, and starts the next under a number of its own', async () => {
     const { order, answer } = await placeBill();
     await openCashier(answer);
