@@ -23,10 +23,10 @@ let gateway: RunningGateway;
 let lines: string[];
 let app: App;
 
-async function startStack(live: Parameters<typeof startGateway>[0]['live'] = {}) {
+async function startStack(live: Parameters<typeof startGateway>[0]['live'] = {}, publicUrl?: string) {
   const collected = collectingLog();
   lines = collected.lines;
-  gateway = await startGateway({ apps: [app], port: 0, log: collected.log, webhookBackoffMs: 50, webhookPollMs: 100, live: { sweepMs: 0, queryIntervalMs: 0, channelTimeoutMs: 800, ...live } });
+  gateway = await startGateway({ apps: [app], port: 0, ...(publicUrl === undefined ? {} : { publicUrl }), log: collected.log, webhookBackoffMs: 50, webhookPollMs: 100, live: { sweepMs: 0, queryIntervalMs: 0, channelTimeoutMs: 800, ...live } });
 }
 
 beforeEach(async () => {
@@ -161,6 +161,16 @@ describe('a live Alipay app', () => {
     await openCashier(answer);
     for (let i = 0; i < 5; i++) await fetch(`${gateway.url}/1/pay/jsbutton/bill/${answer.id}`);
     expect(emulator.requests.filter((request) => request.method === 'alipay.trade.query')).toHaveLength(1);
+  });
+
+  it('hands Alipay notify and return URLs under SPAY_PUBLIC_URL', async () => {
+    await gateway.close();
+    await startStack({}, 'https://pay.example.com');
+    const { answer } = await placeBill();
+    const url = new URL(String(answer.url));
+    expect(url.searchParams.get('notify_url')).toBe(`https://pay.example.com/notify/alipay/${app.appId}`);
+    expect(url.searchParams.get('return_url')).toBe(`https://pay.example.com/return/alipay/${app.appId}/${answer.id}`);
+    expect(String(answer.html)).toContain('notify_url=https%3A%2F%2Fpay.example.com%2Fnotify%2Falipay%2F');
   });
 
   it('keeps test-mode bills and the sandbox’s channels off Alipay', () => {
