@@ -3,6 +3,9 @@ import type { App } from './apps';
 import { type AppDirectory, createAppDirectory } from './app-settings';
 import { CONSOLE_ROUTES } from './console/console-routes';
 import { billStatus, createBill } from './bills/bill-routes';
+import { receiveAlipayNotify, receiveAlipayReturn } from './channels/alipay/alipay-routes';
+import { type LivePaymentOptions, createLivePayments } from './channels/live-payments';
+import { createChannelRegistry } from './channels/registry';
 import { openJournalStore } from './stores/journal/journal-store';
 import { createMemoryStore } from './stores/memory/memory-store';
 import type { Store } from './stores/store';
@@ -46,6 +49,12 @@ export interface GatewayOptions {
   webhookPollMs?: number;
   /** Where the merchant console's built pages are (index.html, assets/); default <widgetDir>/console. */
   consoleDir?: string;
+  /** Live channels: how long a channel request may take (default 10000 ms), how often one bill may be queried, how the sweep runs. */
+  live?: LivePaymentOptions & {
+    channelTimeoutMs?: number;
+    /** How often recent unpaid live bills are reconciled by query; default 60000 ms, 0 for never. */
+    sweepMs?: number;
+  };
 }
 
 /**
@@ -111,6 +120,8 @@ const ROUTES: readonly Route[] = [
   [['GET'], /^\/2\/rest\/(sandbox\/)?refunds\/count$/, (c, r, [s]) => restRefundsCount(c, r, restMode(s))],
   // The merchant console: its pages and its JSON API (see console/console-routes.ts).
   ...CONSOLE_ROUTES,
+  [['POST'], /^\/notify\/alipay\/([^/]+)$/, (c, r, [appId]) => receiveAlipayNotify(c, r, decodeSegment(appId))],
+  [['GET', 'POST'], /^\/return\/alipay\/([^/]+)\/([^/]+)$/, (c, r, [appId, id], b) => receiveAlipayReturn(c, r, decodeSegment(appId), decodeSegment(id), b)],
 ];
 
 /**
@@ -146,6 +157,27 @@ export function createGateway(options: GatewayOptions): Gateway {
     log,
   };
   if (options.publicUrl !== undefined && options.publicUrl !== '') context.publicUrl = options.publicUrl;
+  const liveOptions = options.live ?? {};
+  const registry = createChannelRegistry(options.apps, { alipay: { timeoutMs: liveOptions.channelTimeoutMs ?? 10_000 } });
+  let sweeper: ReturnType<typeof setInterval> | undefined;
+  if (registry.liveAppIds().length > 0) {
+    context.live = createLivePayments(registry, liveOptions);
+    const sweepMs = liveOptions.sweepMs ?? 60_000;
+    let sweeping = false;
+    if (sweepMs > 0) {
+      sweeper = setInterval(() => {
+        if (sweeping) return;
+        sweeping = true;
+        void context.live
+          ?.sweep(context, new Date())
+          .catch((error: unknown) => log(`live: the sweep failed (${(error as Error).message})`))
+          .finally(() => {
+            sweeping = false;
+          });
+      }, sweepMs);
+      sweeper.unref();
+    }
+  }
 
   const serve = async (request: GatewayRequest): Promise<Answer> => {
     const started = performance.now();
@@ -169,6 +201,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     serve,
     handle: async (request) => toWebResponse(await serve(fromWebRequest(request))),
     async close() {
+      if (sweeper !== undefined) clearInterval(sweeper);
       webhooks.close();
       await store.close();
     },

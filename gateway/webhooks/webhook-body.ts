@@ -11,7 +11,7 @@ export function buildWebhookBody(bill: Bill, app: App, timestamp: number): Webho
     channel: bill.channel,
     title: bill.title,
     paid_at: bill.paid_at,
-    sandbox: true,
+    sandbox: !paidLive(bill),
     ...(billMode(bill) === 'test' ? { test_mode: true } : {}),
     ...(bill.trade_no === undefined ? {} : { trade_no: bill.trade_no }),
     ...bill.message_detail,
@@ -29,10 +29,15 @@ export function buildRefundWebhookBody(refund: Refund, bill: Bill, app: App, tim
     channel: bill.channel,
     refund_status: refund.status,
     finished_at: refund.finished_at,
-    sandbox: true,
+    sandbox: !paidLive(bill),
     ...(refund.mode === 'test' ? { test_mode: true } : {}),
     ...refund.message_detail,
   }, refund.optional);
+}
+
+// Paid at a live channel (one of its trades says so), not at the sandbox cashier.
+function paidLive(bill: Bill): boolean {
+  return bill.trades?.some((trade) => trade.state === 'paid') ?? false;
 }
 
 function signedBody(
