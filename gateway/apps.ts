@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CHANNEL_KEYS, type ChannelKey, isChannelKey } from '../src/core/channels';
 import { describeValue } from '../src/core/describe-value';
+import { type AlipayCredentials, parseAlipayCredentials } from './channels/alipay/credentials';
 
 /**
  * A merchant app: its public id, its secrets, the channel keys it enables (in display order), and where webhooks go.
@@ -14,6 +15,13 @@ export interface App {
   testSecret?: string;
   channels: ChannelKey[];
   webhookUrl?: string;
+  /** The channel families this app takes live, with their credentials; the others stay with the sandbox. */
+  live?: LiveCredentials;
+}
+
+/** An app's live channel credentials (apps file `live`), checked and with keys parsed at start. */
+export interface LiveCredentials {
+  alipay?: AlipayCredentials;
 }
 
 /** The app the gateway serves when no SPAY_APPS file is configured; its secrets are public on purpose (sandbox only). */
@@ -24,7 +32,8 @@ export const DEMO_APP: Readonly<App> = Object.freeze({
   channels: ['ali', 'wxmp', 'wx', 'un', 'jd', 'bd', 'yee'] as ChannelKey[],
 });
 
-const APP_FIELDS = ['appId', 'appSecret', 'masterSecret', 'testSecret', 'channels', 'webhookUrl'];
+const APP_FIELDS = ['appId', 'appSecret', 'masterSecret', 'testSecret', 'channels', 'webhookUrl', 'live'];
+const LIVE_FIELDS = ['alipay'];
 
 /**
  * The apps to serve: the JSON array in the file named by `SPAY_APPS`, or the demo app (with
@@ -87,7 +96,18 @@ function parseApp(item: unknown, at: string): App {
   };
   if (fields.testSecret !== undefined) app.testSecret = requireText(fields.testSecret, `${at}.testSecret`, true);
   if (fields.webhookUrl !== undefined) app.webhookUrl = checkWebhookUrl(fields.webhookUrl, `${at}.webhookUrl`);
+  if (fields.live !== undefined) app.live = parseLive(fields.live, `${at}.live`);
   return app;
+}
+
+function parseLive(value: unknown, at: string): LiveCredentials {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${at} must be an object with a key per live channel family (got ${kind(value)})`);
+  const fields = value as Record<string, unknown>;
+  const unknown = Object.keys(fields).find((key) => !LIVE_FIELDS.includes(key));
+  if (unknown !== undefined) throw new Error(`${at}.${unknown} is not a live channel this gateway supports (known: ${LIVE_FIELDS.join(', ')})`);
+  const live: LiveCredentials = {};
+  if (fields.alipay !== undefined) live.alipay = parseAlipayCredentials(fields.alipay, `${at}.alipay`);
+  return live;
 }
 
 function requireText(value: unknown, at: string, secret = false): string {

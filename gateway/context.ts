@@ -1,4 +1,5 @@
 import type { App } from './apps';
+import type { LivePayments } from './channels/live-payments';
 import type { Store } from './stores/store';
 import type { WebhookDeliverer } from './webhooks/deliverer';
 import type { WidgetFiles } from './widget/widget-files';
@@ -11,6 +12,8 @@ export interface GatewayContext {
   widget: WidgetFiles;
   publicUrl?: string;
   log: (line: string) => void;
+  /** Live channels (apps with `live` credentials); absent or without a connector for a bill: the sandbox plays it. */
+  live?: LivePayments;
 }
 
 /** The origin (and path prefix, if configured) the gateway's answers use: `publicUrl`, else the request's `origin`. */

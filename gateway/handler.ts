@@ -1,6 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import type { App } from './apps';
 import { billStatus, createBill } from './bills/bill-routes';
+import { receiveAlipayNotify, receiveAlipayReturn } from './channels/alipay/alipay-routes';
+import { type LivePaymentOptions, createLivePayments } from './channels/live-payments';
+import { createChannelRegistry } from './channels/registry';
 import { openJournalStore } from './stores/journal/journal-store';
 import { createMemoryStore } from './stores/memory/memory-store';
 import type { Store } from './stores/store';
@@ -42,6 +45,12 @@ export interface GatewayOptions {
   /** How long a gateway's claim on a webhook keeps others off it, and how often it looks at the shared queue (tests). */
   webhookLeaseMs?: number;
   webhookPollMs?: number;
+  /** Live channels: how long a channel request may take (default 10000 ms), how often one bill may be queried, how the sweep runs. */
+  live?: LivePaymentOptions & {
+    channelTimeoutMs?: number;
+    /** How often recent unpaid live bills are reconciled by query; default 60000 ms, 0 for never. */
+    sweepMs?: number;
+  };
 }
 
 /**
@@ -103,6 +112,8 @@ const ROUTES: readonly Route[] = [
   [['GET'], /^\/2\/rest\/(sandbox\/)?refund\/([^/]+)$/, (c, r, [s, id]) => restRefundById(c, r, restMode(s), decodeSegment(id))],
   [['GET'], /^\/2\/rest\/(sandbox\/)?refunds$/, (c, r, [s]) => restRefunds(c, r, restMode(s))],
   [['GET'], /^\/2\/rest\/(sandbox\/)?refunds\/count$/, (c, r, [s]) => restRefundsCount(c, r, restMode(s))],
+  [['POST'], /^\/notify\/alipay\/([^/]+)$/, (c, r, [appId]) => receiveAlipayNotify(c, r, decodeSegment(appId))],
+  [['GET', 'POST'], /^\/return\/alipay\/([^/]+)\/([^/]+)$/, (c, r, [appId, id], b) => receiveAlipayReturn(c, r, decodeSegment(appId), decodeSegment(id), b)],
 ];
 
 /**
@@ -126,6 +137,27 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
   const context: GatewayContext = { apps, store, webhooks, widget: createWidgetFiles(options.widgetDir ?? DEFAULT_WIDGET_DIR), log };
   if (options.publicUrl !== undefined && options.publicUrl !== '') context.publicUrl = options.publicUrl;
+  const liveOptions = options.live ?? {};
+  const registry = createChannelRegistry(options.apps, { alipay: { timeoutMs: liveOptions.channelTimeoutMs ?? 10_000 } });
+  let sweeper: ReturnType<typeof setInterval> | undefined;
+  if (registry.liveAppIds().length > 0) {
+    context.live = createLivePayments(registry, liveOptions);
+    const sweepMs = liveOptions.sweepMs ?? 60_000;
+    let sweeping = false;
+    if (sweepMs > 0) {
+      sweeper = setInterval(() => {
+        if (sweeping) return;
+        sweeping = true;
+        void context.live
+          ?.sweep(context, new Date())
+          .catch((error: unknown) => log(`live: the sweep failed (${(error as Error).message})`))
+          .finally(() => {
+            sweeping = false;
+          });
+      }, sweepMs);
+      sweeper.unref();
+    }
+  }
 
   const serve = async (request: GatewayRequest): Promise<Answer> => {
     const started = performance.now();
@@ -147,6 +179,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     serve,
     handle: async (request) => toWebResponse(await serve(fromWebRequest(request))),
     async close() {
+      if (sweeper !== undefined) clearInterval(sweeper);
       webhooks.close();
       await store.close();
     },

@@ -7,7 +7,7 @@ import { checkBillRequest } from './bill-request';
 import { channelAnswer } from './channel-answer';
 import { placeBill } from './place-bill';
 
-/** POST /1/pay/jsbutton/bill: checks the request and its sign, then creates or reuses the order's bill. */
+/** POST /1/pay/jsbutton/bill: checks the request and its sign, then creates or reuses the order's bill, and starts its live trade when the app has the channel live. */
 export async function createBill(context: GatewayContext, request: GatewayRequest, base: string): Promise<Answer> {
   const body = await readJsonBody(request);
   if (!body.ok) return refusalAnswer(body.refusal);
@@ -17,13 +17,21 @@ export async function createBill(context: GatewayContext, request: GatewayReques
   if (!placed.ok) return refusalAnswer(placed.refusal);
   const { bill } = placed;
   const channel = checked.value.channel;
+  const connector = context.live?.connectorFor(bill, channel);
+  if (connector !== undefined && context.live !== undefined) {
+    const started = await context.live.start(context, connector, bill, channel, base, new Date());
+    if (!started.ok) return refusalAnswer(started.refusal);
+    return okAnswer(Object.assign({ id: bill.id, channel }, started.answer));
+  }
   return okAnswer(Object.assign({ id: bill.id, channel }, channelAnswer(base, bill, channel)));
 }
 
-/** GET /1/pay/jsbutton/bill/:id: the bill's status, as the widget polls it for QR payments. */
+/** GET /1/pay/jsbutton/bill/:id: the bill's status, as the widget polls it for QR payments (a live bill is reconciled by query first). */
 export async function billStatus(context: GatewayContext, id: string): Promise<Answer> {
-  const bill = await context.store.getBill(id);
+  let bill = await context.store.getBill(id);
   if (bill === undefined) return refusalAnswer(refusal('BILL_NOT_FOUND', `bill id ${JSON.stringify(id.slice(0, 64))} names no bill`, 'id'));
+  // A live bill still unpaid asks its channel now and then, in case the notify was lost.
+  if (context.live !== undefined && bill.status !== 'PAID') bill = await context.live.reconcile(context, bill, new Date());
   return okAnswer({
     id: bill.id,
     pay_result: bill.status === 'PAID',

@@ -42,8 +42,26 @@ export interface Bill {
   trade_no?: string;
   message_detail?: Record<string, unknown>;
   jsapi?: JsapiGrant;
+  /** The live channel trades started for this bill, oldest first; absent on sandbox bills. */
+  trades?: ChannelTrade[];
   /** The sum of refunds that succeeded, in fen. */
   refunded_fee?: number;
+}
+
+/**
+ * One attempt to have a live channel take a bill: the order number the channel saw (the bill's out_trade_no, or
+ * the gateway's own `<out_trade_no>_R<n>` once the channel closed a trade under that number), for which channel,
+ * and where it stands as far as the gateway knows. The last one is the bill's current trade.
+ */
+export interface ChannelTrade {
+  /** The connector's family, as in the webhook's channel_type. */
+  family: 'ALI' | 'WX' | 'UN';
+  trade_no: string;
+  channel: string;
+  created_at: string;
+  state: 'open' | 'closed' | 'paid' | 'refunded';
+  /** The channel's own number for the trade, once it gave one. */
+  channel_trade_no?: string;
 }
 
 /** The fields of a bill that never change once it exists. */

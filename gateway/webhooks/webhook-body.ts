@@ -11,7 +11,7 @@ export function buildWebhookBody(bill: Bill, app: App, timestamp: number): Webho
     channel: bill.channel,
     title: bill.title,
     paid_at: bill.paid_at,
-    sandbox: true,
+    sandbox: bill.trades === undefined,
     ...(billMode(bill) === 'test' ? { test_mode: true } : {}),
     ...(bill.trade_no === undefined ? {} : { trade_no: bill.trade_no }),
     ...bill.message_detail,
@@ -29,7 +29,7 @@ export function buildRefundWebhookBody(refund: Refund, bill: Bill, app: App, tim
     channel: bill.channel,
     refund_status: refund.status,
     finished_at: refund.finished_at,
-    sandbox: true,
+    sandbox: bill.trades === undefined,
     ...(refund.mode === 'test' ? { test_mode: true } : {}),
     ...refund.message_detail,
   }, refund.optional);
