@@ -9,6 +9,8 @@ import { type RunningGateway, startGateway } from '../../server';
 import { collectingLog, newOrderNo, signedBill } from '../../testing/fixtures';
 import { newRefundNo, restGet, restPost, restSigned } from '../../testing/rest-calls';
 import { startReceiver, waitFor } from '../../testing/receiver';
+import { parseAlipayCredentials } from '../alipay/credentials';
+import { generateRsaKeys, startAlipayEmulator } from '../alipay/testing/alipay-emulator';
 import { parseUnionpayConfig } from './config';
 import { type UnionpayEmulator, startUnionpayEmulator } from './testing/emulator';
 import { readForm } from './testing/form';
@@ -27,16 +29,16 @@ function unionpayEntry(extra: Record<string, unknown> = {}) {
   return { merId: MER_ID, signCert: 'sign.pfx', signCertPassword: ca.merchant.password, rootCert: ca.root.certPem, middleCert: ca.middle.certPem, endpoint: emulator.url, ...extra };
 }
 
-async function startStack(options: { publicUrl?: string } = {}) {
+async function startStack(options: { publicUrl?: string; alipay?: App['live'] } = {}) {
   const collected = collectingLog();
   lines = collected.lines;
   app = {
     appId: 'spay-live-un',
     appSecret: 'live-un-app-secret',
     masterSecret: 'live-un-master-secret',
-    channels: ['un', 'unwap'],
+    channels: ['un', 'unwap', 'ali'],
     webhookUrl: receiver.url,
-    live: { unionpay: parseUnionpayConfig(unionpayEntry(), 'apps[0].live.unionpay', { baseDir: dir }) },
+    live: { unionpay: parseUnionpayConfig(unionpayEntry(), 'apps[0].live.unionpay', { baseDir: dir }), ...options.alipay },
   };
   gateway = await startGateway({
     apps: [app],
@@ -218,6 +220,32 @@ describe('a live UnionPay app', () => {
     await payAtCashier(String(again.answer.html));
     await waitFor(() => receiver.received.length === 1);
     expect(webhooks()[0]).toMatchObject({ sub_channel_type: 'UN_WAP' });
+  });
+
+  it('closes an open Alipay trade when the buyer switches to UnionPay, which pays under <bill_no>R1', async () => {
+    const keys = generateRsaKeys();
+    const alipay = await startAlipayEmulator({ appId: '2021000000000099', appPublicKey: keys.publicKey });
+    try {
+      await gateway.close();
+      const credentials = parseAlipayCredentials({ appId: '2021000000000099', privateKey: keys.privateKey, alipayPublicKey: alipay.alipayPublicKey, endpoint: alipay.endpoint }, 'test');
+      await startStack({ alipay: { alipay: credentials } });
+      const first = await buttonBill({ channel: 'ALI_WEB' });
+      const outTradeNo = String(first.order.out_trade_no);
+      await fetch(String(first.answer.url));
+      const second = await buttonBill({ out_trade_no: outTradeNo });
+      expect(second.answer).toMatchObject({ result_code: 0, id: first.answer.id, channel: 'UN_WEB' });
+      expect(alipay.trades.get(outTradeNo)?.status).toBe('TRADE_CLOSED');
+      expect(readForm(String(second.answer.html)).fields.orderId).toBe(`${outTradeNo}R1`);
+      await payAtCashier(String(second.answer.html));
+      await waitFor(() => receiver.received.length === 1);
+      expect(webhooks()[0]).toMatchObject({ transaction_id: outTradeNo, channel_type: 'UN', transaction_fee: 6800 });
+      expect((await billOf(first.answer.id as string)).trades?.map((trade) => [trade.family, trade.trade_no, trade.state])).toEqual([
+        ['ALI', outTradeNo, 'closed'],
+        ['UN', `${outTradeNo}R1`, 'paid'],
+      ]);
+    } finally {
+      await alipay.close();
+    }
   });
 
   it('refunds in part through REST: PENDING until UnionPay’s refund notify, then SUCCESS with the refund webhook', async () => {
