@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { CHANNEL_KEYS, type ChannelKey, isChannelKey } from '../src/core/channels';
 import { describeValue } from '../src/core/describe-value';
 import { type AlipayCredentials, parseAlipayCredentials } from './channels/alipay/credentials';
+import { type UnionpayConfig, parseUnionpayConfig } from './channels/unionpay';
+import { type WechatConfig, parseWechatConfig } from './channels/wechat';
 
 /**
  * A merchant app: its public id, its secrets, the channel keys it enables (in display order), and where webhooks go.
@@ -22,6 +24,13 @@ export interface App {
 /** An app's live channel credentials (apps file `live`), checked and with keys parsed at start. */
 export interface LiveCredentials {
   alipay?: AlipayCredentials;
+  wechat?: WechatConfig;
+  unionpay?: UnionpayConfig;
+}
+
+/** Where relative key and certificate paths in `live` entries start: the apps file's folder (default the working directory). */
+export interface ParseAppsOptions {
+  baseDir?: string;
 }
 
 /** The app the gateway serves when no SPAY_APPS file is configured; its secrets are public on purpose (sandbox only). */
@@ -33,7 +42,7 @@ export const DEMO_APP: Readonly<App> = Object.freeze({
 });
 
 const APP_FIELDS = ['appId', 'appSecret', 'masterSecret', 'testSecret', 'channels', 'webhookUrl', 'live'];
-const LIVE_FIELDS = ['alipay'];
+const LIVE_FIELDS = ['alipay', 'wechat', 'unionpay'];
 
 /**
  * The apps to serve: the JSON array in the file named by `SPAY_APPS`, or the demo app (with
@@ -61,18 +70,18 @@ export function loadApps(env: Record<string, string | undefined>): App[] {
     throw new Error(`SPAY_APPS file ${path} must be JSON (${(error as Error).message})`);
   }
   try {
-    return parseApps(value);
+    return parseApps(value, { baseDir: dirname(path) });
   } catch (error) {
     throw new Error(`SPAY_APPS file ${path}: ${(error as Error).message}`);
   }
 }
 
 /** Checks a parsed apps list; returns fresh App objects, throws an Error naming the index, field and rule. */
-export function parseApps(value: unknown): App[] {
+export function parseApps(value: unknown, options: ParseAppsOptions = {}): App[] {
   if (!Array.isArray(value) || value.length === 0) {
     throw new Error(`the apps must be a non-empty JSON array of app objects (got ${kind(value)})`);
   }
-  const apps = value.map((item, index) => parseApp(item, `apps[${index}]`));
+  const apps = value.map((item, index) => parseApp(item, `apps[${index}]`, options));
   const seen = new Set<string>();
   apps.forEach((app, index) => {
     if (seen.has(app.appId)) throw new Error(`apps[${index}].appId must be unique (got ${JSON.stringify(app.appId)} twice)`);
@@ -81,7 +90,7 @@ export function parseApps(value: unknown): App[] {
   return apps;
 }
 
-function parseApp(item: unknown, at: string): App {
+function parseApp(item: unknown, at: string, options: ParseAppsOptions): App {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) {
     throw new Error(`${at} must be an object with appId, appSecret, masterSecret, channels (got ${kind(item)})`);
   }
@@ -98,7 +107,7 @@ function parseApp(item: unknown, at: string): App {
   if (fields.webhookUrl !== undefined) app.webhookUrl = checkWebhookUrl(fields.webhookUrl, `${at}.webhookUrl`);
   if (fields.live !== undefined) {
     try {
-      app.live = parseLive(fields.live, `${at}.live`);
+      app.live = parseLive(fields.live, `${at}.live`, options);
     } catch (error) {
       // The index alone is hard to find in a long file: name the app too.
       throw new Error(`${(error as Error).message} (app ${JSON.stringify(app.appId)})`);
@@ -107,13 +116,16 @@ function parseApp(item: unknown, at: string): App {
   return app;
 }
 
-function parseLive(value: unknown, at: string): LiveCredentials {
+function parseLive(value: unknown, at: string, options: ParseAppsOptions): LiveCredentials {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${at} must be an object with a key per live channel family (got ${kind(value)})`);
   const fields = value as Record<string, unknown>;
   const unknown = Object.keys(fields).find((key) => !LIVE_FIELDS.includes(key));
   if (unknown !== undefined) throw new Error(`${at}.${unknown} is not a live channel this gateway supports (known: ${LIVE_FIELDS.join(', ')})`);
   const live: LiveCredentials = {};
   if (fields.alipay !== undefined) live.alipay = parseAlipayCredentials(fields.alipay, `${at}.alipay`);
+  const paths = options.baseDir === undefined ? {} : { baseDir: options.baseDir };
+  if (fields.wechat !== undefined) live.wechat = parseWechatConfig(fields.wechat, `${at}.wechat`, paths);
+  if (fields.unionpay !== undefined) live.unionpay = parseUnionpayConfig(fields.unionpay, `${at}.unionpay`, paths);
   return live;
 }
 

@@ -4,6 +4,7 @@ import { type AppDirectory, createAppDirectory } from './app-settings';
 import { CONSOLE_ROUTES } from './console/console-routes';
 import { billStatus, createBill } from './bills/bill-routes';
 import { receiveAlipayNotify, receiveAlipayReturn } from './channels/alipay/alipay-routes';
+import { receiveChannelNotify, receiveChannelReturn } from './channels/notify-routes';
 import { type LivePaymentOptions, createLivePayments } from './channels/live-payments';
 import { createChannelRegistry } from './channels/registry';
 import { openJournalStore } from './stores/journal/journal-store';
@@ -113,8 +114,8 @@ const ROUTES: readonly Route[] = [
   [['GET'], /^\/2\/rest\/(sandbox\/)?bill\/([^/]+)$/, (c, r, [s, id]) => restBillById(c, r, restMode(s), decodeSegment(id))],
   [['GET'], /^\/2\/rest\/(sandbox\/)?bills$/, (c, r, [s]) => restBills(c, r, restMode(s))],
   [['GET'], /^\/2\/rest\/(sandbox\/)?bills\/count$/, (c, r, [s]) => restBillsCount(c, r, restMode(s))],
-  [['POST'], /^\/2\/rest\/(sandbox\/)?refund$/, (c, r, [s]) => createRestRefund(c, r, restMode(s))],
-  [['GET'], /^\/2\/rest\/(sandbox\/)?refund\/status$/, (c, r, [s]) => restRefundStatus(c, r, restMode(s))],
+  [['POST'], /^\/2\/rest\/(sandbox\/)?refund$/, (c, r, [s], b) => createRestRefund(c, r, restMode(s), b)],
+  [['GET'], /^\/2\/rest\/(sandbox\/)?refund\/status$/, (c, r, [s], b) => restRefundStatus(c, r, restMode(s), b)],
   [['GET'], /^\/2\/rest\/(sandbox\/)?refund\/([^/]+)$/, (c, r, [s, id]) => restRefundById(c, r, restMode(s), decodeSegment(id))],
   [['GET'], /^\/2\/rest\/(sandbox\/)?refunds$/, (c, r, [s]) => restRefunds(c, r, restMode(s))],
   [['GET'], /^\/2\/rest\/(sandbox\/)?refunds\/count$/, (c, r, [s]) => restRefundsCount(c, r, restMode(s))],
@@ -122,6 +123,10 @@ const ROUTES: readonly Route[] = [
   ...CONSOLE_ROUTES,
   [['POST'], /^\/notify\/alipay\/([^/]+)$/, (c, r, [appId]) => receiveAlipayNotify(c, r, decodeSegment(appId))],
   [['GET', 'POST'], /^\/return\/alipay\/([^/]+)\/([^/]+)$/, (c, r, [appId, id], b) => receiveAlipayReturn(c, r, decodeSegment(appId), decodeSegment(id), b)],
+  [['POST'], /^\/notify\/wechat\/([^/]+)$/, (c, r, [appId], b) => receiveChannelNotify(c, r, 'WX', decodeSegment(appId), b)],
+  [['GET'], /^\/return\/wechat\/([^/]+)\/([^/]+)$/, (c, r, [appId, id], b) => receiveChannelReturn(c, r, 'WX', decodeSegment(appId), decodeSegment(id), b)],
+  [['POST'], /^\/notify\/unionpay\/([^/]+)$/, (c, r, [appId], b) => receiveChannelNotify(c, r, 'UN', decodeSegment(appId), b)],
+  [['GET', 'POST'], /^\/return\/unionpay\/([^/]+)\/([^/]+)$/, (c, r, [appId, id], b) => receiveChannelReturn(c, r, 'UN', decodeSegment(appId), decodeSegment(id), b)],
 ];
 
 /**
@@ -158,7 +163,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
   if (options.publicUrl !== undefined && options.publicUrl !== '') context.publicUrl = options.publicUrl;
   const liveOptions = options.live ?? {};
-  const registry = createChannelRegistry(options.apps, { alipay: { timeoutMs: liveOptions.channelTimeoutMs ?? 10_000 } });
+  const registry = createChannelRegistry(options.apps, {
+    alipay: { timeoutMs: liveOptions.channelTimeoutMs ?? 10_000 },
+    timeoutMs: liveOptions.channelTimeoutMs ?? 10_000,
+    ...(context.publicUrl === undefined ? {} : { publicUrl: context.publicUrl }),
+  });
   let sweeper: ReturnType<typeof setInterval> | undefined;
   if (registry.liveAppIds().length > 0) {
     context.live = createLivePayments(registry, liveOptions);

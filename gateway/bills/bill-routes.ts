@@ -3,9 +3,11 @@ import type { Answer } from '../http/answer';
 import { okAnswer, refusal, refusalAnswer } from '../http/api-answer';
 import type { GatewayRequest } from '../http/gateway-request';
 import { readJsonBody } from '../http/read-json-body';
+import { clientIp } from '../http/client-ip';
 import { checkBillRequest } from './bill-request';
 import { channelAnswer } from './channel-answer';
 import { placeBill } from './place-bill';
+import { buttonChannel } from './wechat-h5';
 
 /** POST /1/pay/jsbutton/bill: checks the request and its sign, then creates or reuses the order's bill, and starts its live trade when the app has the channel live. */
 export async function createBill(context: GatewayContext, request: GatewayRequest, base: string): Promise<Answer> {
@@ -13,13 +15,14 @@ export async function createBill(context: GatewayContext, request: GatewayReques
   if (!body.ok) return refusalAnswer(body.refusal);
   const checked = checkBillRequest(body.value, context.apps);
   if (!checked.ok) return refusalAnswer(checked.refusal);
-  const placed = await placeBill(context.store, checked.value, new Date());
+  const channel = buttonChannel(checked.value.app, checked.value.channel, request.header('user-agent'));
+  const placed = await placeBill(context.store, { ...checked.value, channel }, new Date());
   if (!placed.ok) return refusalAnswer(placed.refusal);
   const { bill } = placed;
-  const channel = checked.value.channel;
-  const connector = context.live?.connectorFor(bill, channel);
+  const connector = context.live?.connectorFor(bill, channel, base);
   if (connector !== undefined && context.live !== undefined) {
-    const started = await context.live.start(context, connector, bill, channel, base, new Date());
+    const buyerIp = clientIp(request);
+    const started = await context.live.start(context, connector, bill, channel, base, new Date(), buyerIp === undefined ? {} : { buyerIp });
     if (!started.ok) return refusalAnswer(started.refusal);
     return okAnswer(Object.assign({ id: bill.id, channel }, started.answer));
   }

@@ -6,7 +6,7 @@ import type { GatewayContext } from '../context';
 import { type Refusal, refusal } from '../http/api-answer';
 import { payBill } from '../sandbox/settle';
 import { type ChannelConnector, type PaymentAnswer, type RefundState, type TradeState, isChannelError } from './connector';
-import type { ChannelRegistry } from './registry';
+import { type ChannelRegistry, FAMILY_PATHS } from './registry';
 
 /** A live payment started (the answer fields for the buyer's page), or why not. */
 export type StartResult = { ok: true; bill: Bill; answer: PaymentAnswer } | { ok: false; refusal: Refusal };
@@ -26,8 +26,12 @@ export interface SettleResult {
 export interface LivePayments {
   readonly registry: ChannelRegistry;
   /** The live connector for this bill's app and channel, or undefined for the sandbox (and for test-mode bills). */
-  connectorFor(bill: Pick<Bill, 'app_id' | 'mode'>, channel: string): ChannelConnector | undefined;
-  start(context: GatewayContext, connector: ChannelConnector, bill: Bill, channel: RestChannel, base: string, now: Date): Promise<StartResult>;
+  connectorFor(bill: Pick<Bill, 'app_id' | 'mode'>, channel: string, base?: string): ChannelConnector | undefined;
+  /**
+   * Starts a trade for `bill` on `connector`, closing the bill's open trade first on that trade's own connector
+   * (another family's when the buyer switched between Alipay, WeChat and UnionPay): one payment per order.
+   */
+  start(context: GatewayContext, connector: ChannelConnector, bill: Bill, channel: RestChannel, base: string, now: Date, extras?: StartExtras): Promise<StartResult>;
   settle(context: GatewayContext, connector: ChannelConnector, bill: Bill, trade: TradeState, now: Date): Promise<SettleResult>;
   /**
    * Asks the channel about an unpaid bill's open trade (not more often than the query interval, `force`: once a
@@ -44,6 +48,11 @@ export interface LivePayments {
   sweep(context: GatewayContext, now: Date): Promise<void>;
 }
 
+/** What a trade's start may need beyond the bill: the buyer's IP address (WeChat H5). */
+export interface StartExtras {
+  buyerIp?: string;
+}
+
 /** How often one bill may be queried, how many queries may run at once, how far back the sweep looks. */
 export interface LivePaymentOptions {
   queryIntervalMs?: number;
@@ -52,16 +61,28 @@ export interface LivePaymentOptions {
 }
 
 const GATEWAY_NUMBER = /_R\d+$/;
+// UnionPay's orderId takes letters and digits only, so its own numbers are <out_trade_no>R<n>.
+const GATEWAY_NUMBER_UN = /R\d+$/;
 
 /** The bill's out_trade_no for a trade number the gateway gave a channel (its own `_R<n>` numbers map back). */
 export function orderNumberOfTrade(tradeNo: string): string {
   return tradeNo.replace(GATEWAY_NUMBER, '');
 }
 
+/** The trade number of a bill's `n`th retried trade on `family`. */
+export function retryTradeNo(outTradeNo: string, n: number, family: ChannelConnector['family']): string {
+  return family === 'UN' ? `${outTradeNo}R${n}` : `${outTradeNo}_R${n}`;
+}
+
 /** Finds the live bill of `appId` that a channel's trade number belongs to (one of its trades), or undefined. */
 export async function findBillOfTrade(context: GatewayContext, appId: string, tradeNo: string): Promise<Bill | undefined> {
-  const bill = await context.store.findBill(appId, 'live', orderNumberOfTrade(tradeNo));
-  return bill?.trades?.some((trade) => trade.trade_no === tradeNo) ? bill : undefined;
+  // The number itself, or one of the gateway's retry numbers; an out_trade_no may itself end in R<digits>.
+  const candidates = [...new Set([orderNumberOfTrade(tradeNo), tradeNo.replace(GATEWAY_NUMBER_UN, ''), tradeNo])];
+  for (const outTradeNo of candidates) {
+    const bill = await context.store.findBill(appId, 'live', outTradeNo);
+    if (bill?.trades?.some((trade) => trade.trade_no === tradeNo)) return bill;
+  }
+  return undefined;
 }
 
 /** Creates the gateway's live payment logic over a registry of connectors. */
@@ -72,16 +93,18 @@ export function createLivePayments(registry: ChannelRegistry, options: LivePayme
   const lastQuery = new Map<string, number>();
   let running = 0;
 
-  const connectorFor = (bill: Pick<Bill, 'app_id' | 'mode'>, channel: string) => (billMode(bill) === 'live' ? registry.connectorFor(bill.app_id, channel) : undefined);
+  const connectorFor = (bill: Pick<Bill, 'app_id' | 'mode'>, channel: string, base?: string) =>
+    billMode(bill) === 'live' ? registry.connectorFor(bill.app_id, channel, base) : undefined;
 
   const refundLate = async (context: GatewayContext, connector: ChannelConnector, bill: Bill, trade: TradeState, now: Date): Promise<SettleResult> => {
     const fee = trade.fee ?? bill.fee;
-    // Keyed by the trade, so that a resent notify refunds once.
+    // Keyed by the trade, so that a resent notify refunds once; UnionPay's orderId takes no underscore.
+    const refundNo = connector.family === 'UN' ? `LATE${trade.tradeNo}` : `late_${trade.tradeNo}`;
     const refund: Refund = {
-      id: `late_${trade.tradeNo}`,
+      id: refundNo,
       app_id: bill.app_id,
       mode: 'live',
-      refund_no: `late_${trade.tradeNo}`,
+      refund_no: refundNo,
       bill_id: bill.id,
       out_trade_no: bill.out_trade_no,
       refund_fee: fee,
@@ -139,7 +162,7 @@ export function createLivePayments(registry: ChannelRegistry, options: LivePayme
   const reconcile = async (context: GatewayContext, bill: Bill, now: Date, reconcileOptions: { force?: boolean } = {}): Promise<Bill> => {
     const current = bill.trades?.at(-1);
     if (bill.status === 'PAID' || current === undefined || current.state !== 'open') return bill;
-    const connector = connectorFor(bill, current.channel);
+    const connector = connectorFor(bill, current.channel, context.publicUrl);
     if (connector === undefined) return bill;
     const last = lastQuery.get(bill.id) ?? 0;
     // A buyer's return asks sooner, but still not more than once a second per bill: anyone can load that URL.
@@ -169,39 +192,52 @@ export function createLivePayments(registry: ChannelRegistry, options: LivePayme
     settle,
     reconcile,
 
-    async start(context, connector, bill, channel, base, now) {
+    async start(context, connector, bill, channel, base, now, extras = {}) {
       const trades = [...(bill.trades ?? [])];
       const current = trades.at(-1);
       let tradeNo = bill.out_trade_no;
       if (current !== undefined) {
-        const closed = await closeCurrent(context, connector, bill, current, now);
+        // The open trade is closed by its own channel, which may be another family than the new one.
+        const previous = current.family === connector.family ? connector : registry.connectorOf(bill.app_id, current.family, base);
+        const closed = previous === undefined ? ({ ok: true, reuse: false } as const) : await closeCurrent(context, previous, bill, current, now);
         if (!closed.ok) return closed;
-        if (closed.reuse) {
+        // A number the channel never used is kept, but only by the same family: another may still see it used.
+        if (closed.reuse && current.family === connector.family) {
           tradeNo = current.trade_no;
           trades.pop();
         } else {
-          trades[trades.length - 1] = { ...current, state: 'closed' };
-          tradeNo = `${bill.out_trade_no}_R${trades.length}`;
+          if (current.state === 'open') trades[trades.length - 1] = { ...current, state: 'closed' };
+          tradeNo = retryTradeNo(bill.out_trade_no, trades.length, connector.family);
         }
       }
       trades.push({ family: connector.family, trade_no: tradeNo, channel, created_at: now.toISOString(), state: 'open' });
       // Stored before the buyer sees the trade, so that its notify always finds its bill.
       const stored = (await context.store.updateBill(bill.id, { trades })) ?? { ...bill, trades };
       const appPath = encodeURIComponent(bill.app_id);
-      const family = connector.family === 'ALI' ? 'alipay' : connector.family === 'WX' ? 'wechat' : 'unionpay';
+      const family = FAMILY_PATHS[connector.family];
+      // Notify URLs under the configured public URL when there is one (DESIGN: SPAY_PUBLIC_URL), as the buyer's pages are.
+      const root = context.publicUrl?.replace(/\/+$/, '') ?? base;
+      let answer: PaymentAnswer;
       try {
-        const answer = await connector.createPayment({
+        answer = await connector.createPayment({
           bill: stored,
           channel,
           tradeNo,
-          notifyUrl: `${base}/notify/${family}/${appPath}`,
+          notifyUrl: `${root}/notify/${family}/${appPath}`,
           returnUrl: `${base}/return/${family}/${appPath}/${encodeURIComponent(bill.id)}`,
+          ...(extras.buyerIp === undefined ? {} : { buyerIp: extras.buyerIp }),
           now,
         });
-        return { ok: true, bill: stored, answer };
       } catch (error) {
         return { ok: false, refusal: channelRefusal(error) };
       }
+      const prepay = /^prepay_id=(.+)$/.exec(answer.package ?? '');
+      if (prepay !== null && answer.nonce_str !== undefined && answer.timestamp !== undefined && answer.pay_sign !== undefined) {
+        // The JSAPI parameters handed out, as the sandbox keeps its own: the prepay id finds the bill again.
+        const jsapi = { prepay_id: prepay[1] as string, nonce_str: answer.nonce_str, timestamp: answer.timestamp, pay_sign: answer.pay_sign };
+        return { ok: true, bill: (await context.store.updateBill(bill.id, { jsapi })) ?? { ...stored, jsapi }, answer };
+      }
+      return { ok: true, bill: stored, answer };
     },
 
     async retire(context, bill, now) {
@@ -289,31 +325,76 @@ export async function confirmRefund(context: GatewayContext, refund: Refund, sta
   return result.changed;
 }
 
-/** The live trade a paid bill was paid under (its number may be the gateway's `_R<n>`), or undefined for a sandbox bill. */
+/** The trade a paid live bill was paid on (its money is refunded there), or undefined for a bill the sandbox paid. */
 export function paidTradeOf(bill: Bill): ChannelTrade | undefined {
-  return bill.trades?.find((trade) => trade.state === 'paid');
+  return bill.status === 'PAID' ? bill.trades?.find((trade) => trade.state === 'paid') : undefined;
+}
+
+// ChannelError codes after which the refund may or may not have reached the channel: it stays PENDING, to be asked.
+const UNKNOWN_OUTCOME = /^(TIMEOUT|NETWORK|NETWORK_ERROR|SYSTEM_ERROR|SIGNATURE|INVALID_ANSWER|INVALID_ANSWER_SIGNATURE|NO_CODE|HTTP_5\d\d|ALIPAY_TIMEOUT|ALIPAY_UNREACHABLE|ALIPAY_HTTP_ERROR|ALIPAY_BAD_ANSWER|ALIPAY_SIGN_INVALID)$/;
+
+/** A live refund as it stands after its channel's answer, and the channel's refusal when there was one. */
+export interface LiveRefundResult {
+  refund: Refund;
+  error?: { code: string; message: string };
 }
 
 /**
- * Sends a refund the store accepted (PENDING) to the live channel that took `bill`, under the trade it was paid
- * with, and confirms it (SUCCESS, refund webhook) when the channel says it succeeded. Undefined for a sandbox bill;
- * throws the connector's ChannelError (the refund then stays PENDING: the same refund_no may be sent again).
+ * Refunds a PENDING refund of a live bill on the trade it was paid on: success → SUCCESS with the refund webhook;
+ * pending → stays PENDING (it counts against the fee) until a refund notify or query; failed → FAILED. A ChannelError
+ * makes the refund FAILED (the fee is free again) when the channel refused it, and leaves it PENDING when the outcome
+ * is unknown (timeout, network, an answer that does not verify), so that a query or a retry with the same refund_no
+ * settles it; either way the error is returned for the merchant's CHANNEL_ERROR.
  */
-export async function refundAtChannel(context: GatewayContext, bill: Bill, refund: Refund, now: Date): Promise<RefundState | undefined> {
-  const trade = paidTradeOf(bill);
-  const connector = trade === undefined ? undefined : context.live?.connectorFor(bill, trade.channel);
-  if (trade === undefined || connector === undefined) return undefined;
-  const state = await connector.refund(trade.trade_no, bill, refund);
-  await confirmRefund(context, refund, state, now);
-  return state;
+export async function refundLive(context: GatewayContext, connector: ChannelConnector, tradeNo: string, bill: Bill, refund: Refund, now: Date): Promise<LiveRefundResult> {
+  let state: RefundState;
+  try {
+    state = await connector.refund(tradeNo, bill, refund);
+  } catch (error) {
+    if (!isChannelError(error)) throw error;
+    context.log(`live: refund ${refund.refund_no} of bill ${bill.id}: ${error.channelCode} ${error.message}`);
+    const failure = { code: error.channelCode, message: error.message };
+    if (UNKNOWN_OUTCOME.test(error.channelCode)) return { refund, error: failure };
+    const failed = await settleRefund(context, refund, { state: 'failed', detail: { code: error.channelCode, message: error.message } }, now);
+    return { refund: failed, error: failure };
+  }
+  return { refund: await settleRefund(context, refund, state, now) };
 }
 
-/** Asks the live channel where a PENDING refund stands, and confirms it when it succeeded; undefined for a sandbox bill. */
-export async function queryRefundAtChannel(context: GatewayContext, bill: Bill, refund: Refund, now: Date): Promise<RefundState | undefined> {
-  const trade = paidTradeOf(bill);
-  const connector = trade === undefined ? undefined : context.live?.connectorFor(bill, trade.channel);
-  if (trade === undefined || connector === undefined) return undefined;
-  const state = await connector.queryRefund(trade.trade_no, bill, refund);
-  await confirmRefund(context, refund, state, now);
-  return state;
+/**
+ * Asks the channel where a PENDING live refund stands and settles it; the refund as it now stands (unchanged when
+ * the channel cannot be asked or says it is still pending).
+ */
+export async function queryLiveRefund(context: GatewayContext, refund: Refund, now: Date, base?: string): Promise<Refund> {
+  if (refund.status !== 'PENDING' || context.live === undefined) return refund;
+  const bill = await context.store.getBill(refund.bill_id);
+  const trade = bill === undefined ? undefined : paidTradeOf(bill);
+  if (bill === undefined || trade === undefined) return refund;
+  const connector = context.live.connectorFor(bill, trade.channel, base);
+  if (connector === undefined) return refund;
+  try {
+    return await settleRefund(context, refund, await connector.queryRefund(trade.trade_no, bill, refund), now);
+  } catch (error) {
+    if (!isChannelError(error)) throw error;
+    context.log(`live: refund query of ${refund.refund_no} failed (${error.channelCode} ${error.message})`);
+    return refund;
+  }
+}
+
+/**
+ * Settles a PENDING refund from what its channel says (the refund call's answer, its query, a refund notify):
+ * success → SUCCESS and the refund webhook in one step; failed → FAILED (no webhook: no money moved); pending →
+ * unchanged. A refund already settled changes nothing. Answers the refund as it now stands.
+ */
+export async function settleRefund(context: GatewayContext, refund: Refund, state: RefundState, now: Date): Promise<Refund> {
+  if (state.state === 'success') {
+    await confirmRefund(context, refund, state, now);
+  } else if (state.state === 'failed') {
+    const patch: Partial<Refund> = { status: 'FAILED', finished_at: now.toISOString(), message_detail: { ...refund.message_detail, ...state.detail } };
+    if (state.channelRefundNo !== undefined) patch.channel_refund_no = state.channelRefundNo;
+    await context.store.transitionRefund(refund.id, ['PENDING'], patch);
+  } else {
+    return refund;
+  }
+  return (await context.store.getRefund(refund.id)) ?? refund;
 }

@@ -17,6 +17,8 @@ export interface GatewayRequest {
   readonly url: URL;
   /** The value of the header named `name` (in lower case), or null. */
   header(name: string): string | null;
+  /** The peer's IP address, where the transport knows it (node:http); absent for a web Request. */
+  readonly remoteAddress?: string;
   /**
    * The body's bytes, or 'too-large' when it declares or has more than `limit` bytes; an empty body when there is
    * none. Rejects when the body cannot be read to its end (with a BodyTooLargeError past the server's own limit).

@@ -55,6 +55,10 @@ class NodeRequest implements GatewayRequest {
     return this.parsed;
   }
 
+  get remoteAddress(): string | undefined {
+    return this.req.socket.remoteAddress;
+  }
+
   header(name: string): string | null {
     const value = this.req.headers[name];
     if (value === undefined) return null;

@@ -10,6 +10,8 @@ import type { Answer } from '../http/answer';
 import { okAnswer, refusal } from '../http/api-answer';
 import type { GatewayRequest } from '../http/gateway-request';
 import type { BillQuery, Store } from '../stores/store';
+import { hasWechatH5, isWechatH5 } from '../bills/wechat-h5';
+import { clientIp } from '../http/client-ip';
 import { authenticate, readPara, readRestBody } from './rest-auth';
 import { restRefusal } from './rest-answer';
 import { type FieldResult, type RestFields, accept, fromChecked, optionalField, readBool, readHttpUrl, readText, readWhole, refuseField } from './rest-fields';
@@ -31,10 +33,19 @@ export async function createRestBill(context: GatewayContext, request: GatewayRe
   if (!auth.ok) return restRefusal(auth.refusal);
   const checked = checkRestBill(auth.call.fields, auth.call.app);
   if (!checked.ok) return restRefusal(checked.refusal);
-  const { request: billRequest, notifyUrl, billTimeout } = checked.value;
+  const { request: billRequest, notifyUrl, billTimeout, buyerIp } = checked.value;
   const extras = { mode, ...(notifyUrl === undefined ? {} : { notifyUrl }), ...(billTimeout === undefined ? {} : { billTimeout }) };
   const placed = await placeBill(context.store, billRequest, new Date(), extras);
   if (!placed.ok) return restRefusal({ ...placed.refusal, field: 'bill_no', detail: placed.refusal.detail.split('out_trade_no').join('bill_no') });
+  // A live bill on a channel the app has credentials for starts its trade at the channel; test bills never do.
+  const connector = context.live?.connectorFor(placed.bill, billRequest.channel, base);
+  if (connector !== undefined && context.live !== undefined) {
+    // WeChat H5 wants the buyer's IP: the manual's analysis.ip when the merchant sends it, else the caller's.
+    const ip = buyerIp ?? clientIp(request);
+    const started = await context.live.start(context, connector, placed.bill, billRequest.channel, base, new Date(), ip === undefined ? {} : { buyerIp: ip });
+    if (!started.ok) return restRefusal(started.refusal);
+    return okAnswer({ id: placed.bill.id, ...started.answer });
+  }
   return okAnswer({ id: placed.bill.id, ...restChannelAnswer(base, placed.bill, billRequest.channel) });
 }
 
@@ -127,6 +138,8 @@ async function hasRefund(store: Store, bill: Bill): Promise<boolean> {
 
 interface RestBill {
   request: BillRequest;
+  /** The buyer's IP from the manual's `analysis.ip` (also the SDKs' `anaylsis` spelling), for WeChat H5. */
+  buyerIp?: string;
   notifyUrl?: string;
   billTimeout?: number;
 }
@@ -143,7 +156,12 @@ function checkRestBill(fields: RestFields, app: BillRequest['app']): FieldResult
     return refuseField('CHANNEL_INVALID', `channel must be one of ${REST_CHANNELS.join(', ')} (got ${describeValue(channelValue)})`, 'channel');
   }
   const channel = channelValue;
-  if (!isRestChannelEnabled(channel, app.channels)) {
+  if (isWechatH5(channel)) {
+    if (!hasWechatH5(app)) {
+      const rule = `channel ${channel} (WeChat H5) needs the app's live.wechat with "h5": true and a WeChat channel key (wxmp, wx)`;
+      return refuseField('PAY_FACTOR_NOT_SET', `${rule}; app ${JSON.stringify(app.appId)} has not`, 'channel');
+    }
+  } else if (!isRestChannelEnabled(channel, app.channels)) {
     return refuseField('PAY_FACTOR_NOT_SET', `channel ${channel} is not enabled for app ${JSON.stringify(app.appId)} (its channel keys are ${app.channels.join(', ')})`, 'channel');
   }
   const fee = readTotalFee(fields.total_fee);
@@ -187,6 +205,9 @@ function checkRestBill(fields: RestFields, app: BillRequest['app']): FieldResult
   if (notifyUrl.value !== undefined) result.notifyUrl = notifyUrl.value;
   // JD does not take bill_timeout (manual 4.2.1); the SDK samples send it for every channel, so it is dropped, not refused.
   if (billTimeout.value !== undefined && !channel.startsWith('JD_')) result.billTimeout = billTimeout.value;
+  const analysis = (fields.analysis ?? fields.anaylsis) as Record<string, unknown> | undefined;
+  const ip = typeof analysis === 'object' && analysis !== null ? analysis.ip : undefined;
+  if (typeof ip === 'string' && /^[0-9A-Fa-f.:]{2,45}$/.test(ip)) result.buyerIp = ip;
   return accept(result);
 }
 

@@ -8,6 +8,7 @@ import type { GatewayContext } from '../context';
 import type { Answer } from '../http/answer';
 import { type Refusal, okAnswer, refusal } from '../http/api-answer';
 import type { GatewayRequest } from '../http/gateway-request';
+import { paidTradeOf, queryLiveRefund, refundLive } from '../channels/live-payments';
 import { playRefund } from '../sandbox/play-refund';
 import type { RefundQuery } from '../stores/store';
 import { checkRefundNo } from './refund-no';
@@ -21,9 +22,11 @@ import { refundStatusName, refundView } from './rest-views';
 /**
  * POST /2/rest/refund (and /2/rest/sandbox/refund), signed with the master secret (the test secret in test mode):
  * refunds a paid bill in full or in part, several times up to its fee. The same refund_no for the same bill and fee
- * answers the refund already made. The sandbox plays the refund at once, which queues its REFUND webhook.
+ * answers the refund already made. The sandbox plays the refund at once, which queues its REFUND webhook; a live
+ * bill (paid on a trade of a live connector) is refunded by that channel (see refundLive): its refusal is
+ * CHANNEL_ERROR with the channel's code and words in err_detail.
  */
-export async function createRestRefund(context: GatewayContext, request: GatewayRequest, mode: BillMode): Promise<Answer> {
+export async function createRestRefund(context: GatewayContext, request: GatewayRequest, mode: BillMode, base?: string): Promise<Answer> {
   const body = await readRestBody(request);
   if (!body.ok) return restRefusal(body.refusal);
   const now = Date.now();
@@ -32,7 +35,7 @@ export async function createRestRefund(context: GatewayContext, request: Gateway
   const { app, fields } = auth.call;
   const checked = checkRefundOrder(fields, now);
   if (!checked.ok) return restRefusal(checked.refusal);
-  const refunded = await refundBill(context, app.appId, mode, checked.value, now);
+  const refunded = await refundBill(context, app.appId, mode, checked.value, now, base);
   return refunded.ok ? okAnswer({ id: refunded.refund.id }) : restRefusal(refunded.refusal);
 }
 
@@ -58,6 +61,7 @@ export async function refundBill(
   mode: BillMode,
   order: RefundOrder,
   now: number,
+  base?: string,
 ): Promise<{ ok: true; refund: Refund } | { ok: false; refusal: Refusal }> {
   const { refundNo, billNo, refundFee, optional, notifyUrl, channels } = order;
   const refuse = (refused: Refusal) => ({ ok: false as const, refusal: refused });
@@ -84,9 +88,19 @@ export async function refundBill(
   switch (result.outcome) {
     case 'created':
     case 'existing': {
-      // An existing refund still PENDING (its gateway stopped before the sandbox answered) is played now; settled ones stay.
-      const refund = result.refund.status === 'PENDING' ? await playRefund(context, result.refund, new Date()) : result.refund;
-      return { ok: true, refund };
+      // An existing refund still PENDING (its gateway stopped before the channel answered) is sent again: the same
+      // refund_no is the same refund at the channel. Settled ones stay.
+      if (result.refund.status !== 'PENDING') return { ok: true, refund: result.refund };
+      const paidBill = (await context.store.getBill(bill.id)) ?? bill;
+      const trade = paidTradeOf(paidBill);
+      const connector = trade === undefined ? undefined : context.live?.connectorFor(paidBill, trade.channel, base);
+      if (trade === undefined || connector === undefined) return { ok: true, refund: await playRefund(context, result.refund, new Date()) };
+      const live = await refundLive(context, connector, trade.trade_no, paidBill, result.refund, new Date());
+      if (live.error !== undefined) {
+        const outcome = live.refund.status === 'PENDING' ? 'its outcome is not known yet: ask /2/rest/refund/status' : 'the refund failed';
+        return refuse(refusal('CHANNEL_ERROR', `${live.error.code}: ${live.error.message} (refund ${live.refund.id}: ${outcome})`, 'refund_no'));
+      }
+      return { ok: true, refund: live.refund };
     }
     case 'no_bill':
       return refuse(refusal('NO_SUCH_BILL', `bill_no ${JSON.stringify(billNo)} names no ${mode} bill of this app`, 'bill_no'));
@@ -146,7 +160,7 @@ export async function restRefundsCount(context: GatewayContext, request: Gateway
  * `channel` (WX, YEE, KUAIQIAN, BD: the channels that send no refund notify); here every refund has a known status, so
  * channel may be left out, and when given must be a channel name.
  */
-export async function restRefundStatus(context: GatewayContext, request: GatewayRequest, mode: BillMode): Promise<Answer> {
+export async function restRefundStatus(context: GatewayContext, request: GatewayRequest, mode: BillMode, base?: string): Promise<Answer> {
   const para = readPara(request);
   if (!para.ok) return restRefusal(para.refusal);
   const auth = authenticate(context.apps, para.fields, mode, 'app', Date.now());
@@ -155,10 +169,12 @@ export async function restRefundStatus(context: GatewayContext, request: Gateway
   if (!channels.ok) return restRefusal(channels.refusal);
   const refundNo = readText(auth.call.fields, 'refund_no', { max: 32, pattern: /^[A-Za-z0-9]+$/, describe: 'the refund_no of a refund: letters and digits', required: true });
   if (!refundNo.ok) return restRefusal(refundNo.refusal);
-  const refund = await context.store.findRefund(auth.call.app.appId, mode, refundNo.value as string);
-  if (refund === undefined) {
+  const found = await context.store.findRefund(auth.call.app.appId, mode, refundNo.value as string);
+  if (found === undefined) {
     return restRefusal(refusal('NO_SUCH_REFUND', `refund_no ${JSON.stringify(refundNo.value)} names no ${mode} refund of this app`, 'refund_no'));
   }
+  // A live refund still PENDING asks its channel (WeChat and UnionPay may take a while, and a notify may be lost).
+  const refund = mode === 'live' ? await queryLiveRefund(context, found, new Date(), base) : found;
   return okAnswer({ refund_status: refundStatusName(refund) });
 }
 

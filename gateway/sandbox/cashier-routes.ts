@@ -20,7 +20,8 @@ export async function showCashier(context: GatewayContext, id: string, base: str
 /** POST /sandbox/cashier/:id/(pay|cancel|fail): settles the bill and sends the buyer on with a 303. */
 export async function settleAtCashier(context: GatewayContext, id: string, action: CashierAction, base: string): Promise<Answer> {
   const bill = await context.store.getBill(id);
-  if (bill === undefined) return billNotFoundPage();
+  // A bill a live channel takes is paid there, never by the sandbox's buttons.
+  if (bill === undefined || context.live?.connectorFor(bill, bill.channel) !== undefined) return billNotFoundPage();
   const resultPage = `${base}/sandbox/result/${encodeURIComponent(bill.id)}`;
   if (action !== 'pay') {
     await abandonBill(context, bill, action === 'cancel' ? 'CANCELLED' : 'FAILED');

@@ -8,6 +8,8 @@ export const CHANNEL_NAMES: Record<RestChannel, string> = {
   BC_NATIVE: '微信支付 · 扫码支付 (BC)',
   WX_JSAPI: '微信支付 · 公众号支付',
   BC_WX_JSAPI: '微信支付 · 公众号支付 (BC)',
+  WX_WAP: '微信支付 · H5 支付',
+  BC_WX_WAP: '微信支付 · H5 支付 (BC)',
   UN_WEB: '银联 · 网关支付',
   UN_WAP: '银联 · 手机支付',
   BC_EXPRESS: '银联快捷支付',

@@ -26,7 +26,8 @@ export async function payByJsapi(context: GatewayContext, request: GatewayReques
     return refusalAnswer(refusal('PARAM_INVALID', 'package must be "prepay_id=<id>" as the bill answer gave it', 'package'));
   }
   const bill = await context.store.findBillByPrepayId(match[1] as string);
-  if (bill?.jsapi === undefined) {
+  // A live WeChat bill's prepay id is WeChat's: only WeChat's own JSAPI pays it.
+  if (bill?.jsapi === undefined || context.live?.connectorFor(bill, bill.channel) !== undefined) {
     return refusalAnswer(refusal('BILL_NOT_FOUND', 'package names no prepay id this gateway handed out', 'package'));
   }
   if (!safeEqualHex(paySign, bill.jsapi.pay_sign)) {

@@ -10,6 +10,9 @@ export const REST_CHANNELS = [
   'BC_NATIVE',
   'WX_JSAPI',
   'BC_WX_JSAPI',
+  // WeChat H5 (the manual's BC_WX_WAP): no key resolves to them; the gateway bills them for apps with live WeChat H5.
+  'WX_WAP',
+  'BC_WX_WAP',
   'UN_WEB',
   'UN_WAP',
   'BC_EXPRESS',
@@ -75,3 +78,5 @@ export function channelFamily(rest: RestChannel): string {
 /** QR channels answer with a `code_url`; JSAPI channels with WeChat's payment parameters. */
 export const QR_CHANNELS: readonly RestChannel[] = ['WX_NATIVE', 'BC_NATIVE'];
 export const JSAPI_CHANNELS: readonly RestChannel[] = ['WX_JSAPI', 'BC_WX_JSAPI'];
+/** WeChat H5 channels: a phone browser outside WeChat, answered with a `url`. */
+export const WECHAT_H5_CHANNELS: readonly RestChannel[] = ['WX_WAP', 'BC_WX_WAP'];

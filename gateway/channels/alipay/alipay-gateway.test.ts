@@ -8,7 +8,7 @@ import type { Bill } from '../../bills/bill';
 import { type RunningGateway, startGateway } from '../../server';
 import { collectingLog, newOrderNo, signedBill } from '../../testing/fixtures';
 import { startReceiver, waitFor } from '../../testing/receiver';
-import { createLivePayments, queryRefundAtChannel, refundAtChannel } from '../live-payments';
+import { createLivePayments, paidTradeOf, refundLive } from '../live-payments';
 import { createChannelRegistry } from '../registry';
 import { createAlipayConnector } from './alipay-connector';
 import { parseAlipayCredentials } from './credentials';
@@ -330,17 +330,20 @@ describe('a live Alipay app', () => {
       log: () => {},
       live: createLivePayments(createChannelRegistry([app])),
     };
+    const trade = paidTradeOf(bill);
+    const connector = trade === undefined ? undefined : context.live.connectorFor(bill, trade.channel);
+    if (trade === undefined || connector === undefined) throw new Error('expected the bill paid at Alipay');
     const refunds = [];
     for (const [refundNo, fee] of [['R20261202A', 3000], ['R20261202B', 3800]] as const) {
       const created = await gateway.gateway.store.createRefund({
         id: `id-${refundNo}`, app_id: app.appId, mode: 'live', refund_no: refundNo, bill_id: bill.id, out_trade_no: bill.out_trade_no, refund_fee: fee, status: 'PENDING', created_at: new Date().toISOString(),
       });
       if (created.outcome !== 'created') throw new Error(`expected the refund created, got ${created.outcome}`);
-      expect(await refundAtChannel(context, bill, created.refund, new Date())).toMatchObject({ state: 'success', fee });
+      expect((await refundLive(context, connector, trade.trade_no, bill, created.refund, new Date())).refund).toMatchObject({ status: 'SUCCESS', refund_fee: fee });
       refunds.push(created.refund);
     }
     expect([...(emulator.trades.get(`${order.out_trade_no}_R1`)?.refunds.keys() ?? [])]).toEqual(['R20261202A', 'R20261202B']);
-    expect(await queryRefundAtChannel(context, bill, refunds[0] as never, new Date())).toMatchObject({ state: 'success', fee: 3000 });
+    expect(await connector.queryRefund(trade.trade_no, bill, refunds[0] as never)).toMatchObject({ state: 'success', fee: 3000 });
     expect((await billOf(bill.id)).refunded_fee).toBe(6800);
     expect((await gateway.gateway.store.createRefund({ ...(refunds[0] as never as object), id: 'id-C', refund_no: 'R20261202C', refund_fee: 1 } as never)).outcome).toBe('too_large');
     await waitFor(() => receiver.received.length === 3, 8000);
