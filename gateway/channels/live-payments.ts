@@ -118,14 +118,14 @@ export function createLivePayments(registry: ChannelRegistry, options: LivePayme
       context.log(`live: bill ${bill.id}: a payment on superseded trade ${trade.tradeNo} could not be refunded yet (${(error as Error).message})`);
       return { stored: false, reason: 'the refund of a superseded trade failed' };
     }
-    const fresh = (await context.store.getBill(bill.id)) ?? bill;
-    const late = Array.isArray(fresh.message_detail?.late_payments) ? (fresh.message_detail.late_payments as Array<Record<string, unknown>>) : [];
-    if (!late.some((entry) => entry.trade_no === trade.tradeNo)) {
-      late.push({ trade_no: trade.tradeNo, channel_trade_no: trade.channelTradeNo, fee, refund_no: refund.refund_no, refund_state: state.state, refunded_at: now.toISOString() });
-    }
-    await context.store.updateBill(bill.id, {
-      trades: (fresh.trades ?? []).map((entry) => (entry.trade_no === trade.tradeNo ? { ...entry, state: 'refunded' as const } : entry)),
-      message_detail: { ...fresh.message_detail, late_payments: late },
+    const report = { trade_no: trade.tradeNo, channel_trade_no: trade.channelTradeNo, fee, refund_no: refund.refund_no, refund_state: state.state, refunded_at: now.toISOString() };
+    await context.store.modifyBill(bill.id, (fresh) => {
+      const late = Array.isArray(fresh.message_detail?.late_payments) ? [...(fresh.message_detail.late_payments as Array<Record<string, unknown>>)] : [];
+      if (!late.some((entry) => entry.trade_no === trade.tradeNo)) late.push(report);
+      return {
+        trades: (fresh.trades ?? []).map((entry) => (entry.trade_no === trade.tradeNo ? { ...entry, state: 'refunded' as const } : entry)),
+        message_detail: { ...fresh.message_detail, late_payments: late },
+      };
     });
     context.log(`live: bill ${bill.id}: a payment of ${fee} fen on superseded trade ${trade.tradeNo} was refunded (${state.state})`);
     return { stored: true };
@@ -211,8 +211,14 @@ export function createLivePayments(registry: ChannelRegistry, options: LivePayme
         }
       }
       trades.push({ family: connector.family, trade_no: tradeNo, channel, created_at: now.toISOString(), state: 'open' });
-      // Stored before the buyer sees the trade, so that its notify always finds its bill.
-      const stored = (await context.store.updateBill(bill.id, { trades })) ?? { ...bill, trades };
+      // Stored before the buyer sees the trade, so that its notify always finds its bill; and only if no other request
+      // (another gateway) started a trade for this bill meanwhile, so that a bill never has two open trades.
+      const known = JSON.stringify(bill.trades ?? []);
+      const written = await context.store.modifyBill(bill.id, (latest) => (JSON.stringify(latest.trades ?? []) === known ? { trades } : undefined));
+      if (!written.changed) {
+        return { ok: false, refusal: refusal('RUNTIME_ERROR', `another request for out_trade_no ${JSON.stringify(bill.out_trade_no)} started a payment at the same moment; ask again`) };
+      }
+      const stored = written.record ?? { ...bill, trades };
       const appPath = encodeURIComponent(bill.app_id);
       const family = FAMILY_PATHS[connector.family];
       // Notify URLs under the configured public URL when there is one (DESIGN: SPAY_PUBLIC_URL), as the buyer's pages are.
@@ -299,8 +305,10 @@ function paidTrade(entry: ChannelTrade, trade: TradeState): ChannelTrade {
 }
 
 async function markTrade(context: GatewayContext, bill: Bill, tradeNo: string, change: Partial<ChannelTrade>): Promise<void> {
-  const trades = (bill.trades ?? []).map((entry) => (entry.trade_no === tradeNo ? { ...entry, ...change } : entry));
-  await context.store.updateBill(bill.id, { trades });
+  // From the bill as it stands in the store, not as this request read it: another gateway may have added a trade.
+  await context.store.modifyBill(bill.id, (latest) => ({
+    trades: (latest.trades ?? []).map((entry) => (entry.trade_no === tradeNo ? { ...entry, ...change } : entry)),
+  }));
 }
 
 /** A refund webhook's delivery for a refund a channel confirmed: queue it with the refund's SUCCESS. */

@@ -155,6 +155,20 @@ describe.each(KINDS)('the %s store', (_name, makeKind) => {
     expect(await store.updateBill('missing', { title: 'x' })).toBeUndefined();
   });
 
+  it('modifies a bill from its own last value atomically, so that concurrent appends all land', async () => {
+    const order = bill();
+    await store.openBill(order, sameOrder());
+    const appended = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        store.modifyBill(order.id, (current) => ({ title: `${current.title}|${index}` })),
+      ),
+    );
+    expect(appended.every((result) => result.changed)).toBe(true);
+    expect((await store.getBill(order.id))?.title.split('|')).toHaveLength(21);
+    expect(await store.modifyBill(order.id, () => undefined)).toMatchObject({ changed: false, record: { id: order.id } });
+    expect(await store.modifyBill('missing', () => ({ title: 'x' }))).toEqual({ changed: false, record: undefined });
+  });
+
   it('lists and counts bills newest first by every filter, ANDed', async () => {
     const a = bill({ channel: 'ALI_WEB' });
     const b = bill({ channel: 'WX_NATIVE' });

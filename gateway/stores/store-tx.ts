@@ -66,6 +66,16 @@ export async function transitionBillIn(
   return { changed: true, record: bill };
 }
 
+/** Store.modifyBill, as one step. */
+export async function modifyBillIn(tx: StoreTx, id: string, change: (current: Bill) => BillPatch | undefined): Promise<Transition<Bill>> {
+  const current = await tx.bill(id);
+  const patch = current === undefined ? undefined : change(current);
+  if (current === undefined || patch === undefined) return { changed: false, record: current };
+  const bill = merged(current, patch);
+  await tx.putBill(bill);
+  return { changed: true, record: bill };
+}
+
 /** Store.updateBill, as one step. */
 export async function updateBillIn(tx: StoreTx, id: string, patch: BillPatch): Promise<Bill | undefined> {
   const current = await tx.bill(id);

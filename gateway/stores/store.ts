@@ -101,6 +101,11 @@ export interface Store {
   transitionBill(id: string, from: readonly BillStatus[], patch: BillPatch, webhook?: NewDelivery): Promise<Transition<Bill>>;
   /** Sets fields that carry no state (a JSAPI grant, what the channel said); the bill, or undefined when missing. */
   updateBill(id: string, patch: BillPatch): Promise<Bill | undefined>;
+  /**
+   * Read-modify-write of one bill in one atomic step: `change` sees the bill as it stands (locked) and answers the
+   * patch to apply, or undefined to leave it. For fields built from their own last value (a bill's trades).
+   */
+  modifyBill(id: string, change: (current: Bill) => BillPatch | undefined): Promise<Transition<Bill>>;
   /** Bills matching `query`, newest first, after `skip`, at most `limit`. */
   listBills(query: BillQuery): Promise<Bill[]>;
   countBills(query: BillQuery): Promise<number>;

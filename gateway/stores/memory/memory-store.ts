@@ -12,6 +12,7 @@ import {
   openBillIn,
   transitionBillIn,
   transitionRefundIn,
+  modifyBillIn,
   updateBillIn,
 } from '../store-tx';
 
@@ -194,6 +195,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     openBill: (candidate, reopen) => step((tx) => openBillIn(tx, candidate, reopen)),
     transitionBill: (id, from, patch, webhook) => step((tx) => transitionBillIn(tx, id, from, patch, webhook, new Date())),
     updateBill: (id, patch) => step((tx) => updateBillIn(tx, id, patch)),
+    modifyBill: (id, change) => step((tx) => modifyBillIn(tx, id, change)),
     listBills: async (query) => page(newestFirst(bills.values()).filter((bill) => billMatches(bill, query, hasLiveRefund(bill.id))), query),
     countBills: async (query) => [...bills.values()].filter((bill) => billMatches(bill, query, hasLiveRefund(bill.id))).length,
     createRefund: (candidate) => step((tx) => createRefundIn(tx, candidate)),

@@ -12,6 +12,7 @@ import {
   openBillIn,
   transitionBillIn,
   transitionRefundIn,
+  modifyBillIn,
   updateBillIn,
 } from '../store-tx';
 import { parseDatabaseUrl, redact } from './database-url';
@@ -132,6 +133,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     },
     transitionBill: (id, from, patch, webhook) => step((tx) => transitionBillIn(tx, id, from, patch, webhook, new Date())),
     updateBill: (id, patch) => step((tx) => updateBillIn(tx, id, patch)),
+    modifyBill: (id, change) => step((tx) => modifyBillIn(tx, id, change)),
     async listBills(filter) {
       const where = billWhere(filter);
       const { offset, limit } = window(filter);
