@@ -56,7 +56,7 @@ export async function runClosedLoop(options: {
   return { elapsedMs: performance.now() - begin, latencies };
 }
 
-function send(agent: Agent, base: URL, load: LoadRequest, retried = false): Promise<LoadAnswer> {
+function send(agent: Agent | false, base: URL, load: LoadRequest, retried = false): Promise<LoadAnswer> {
   return new Promise((resolve) => {
     const start = performance.now();
     const body = load.body === undefined ? undefined : Buffer.from(load.body, 'utf8');
@@ -79,7 +79,8 @@ function send(agent: Agent, base: URL, load: LoadRequest, retried = false): Prom
     req.on('error', (error) => {
       // A kept-alive socket the server closed as idle just as this request went out: send it again on a new one, as
       // HTTP clients do (https://nodejs.org/api/http.html#requestreusedsocket). Requests of a load are idempotent.
-      if (req.reusedSocket && !retried && (error as NodeJS.ErrnoException).code === 'ECONNRESET') return void send(agent, base, load, true).then(resolve);
+      // The retry opens a connection of its own: when one kept-alive socket has gone stale, its pooled siblings likely have too.
+      if (req.reusedSocket && !retried && (error as NodeJS.ErrnoException).code === 'ECONNRESET') return void send(false, base, load, true).then(resolve);
       resolve({ status: 0, body: '', ms: performance.now() - start, error: error.message });
     });
     req.end(body);

@@ -101,7 +101,7 @@ describe.skipIf(postgresUrl === '')('three gateway processes on one PostgreSQL',
       res.end('success');
     });
     cleanups.push(receiver.close);
-    const env = { SPAY_APPS: appsFile(receiver.url), SPAY_WEBHOOK_BACKOFF_MS: '300', SPAY_WEBHOOK_TIMEOUT_MS: '500' };
+    const env = { SPAY_APPS: appsFile(receiver.url), SPAY_WEBHOOK_BACKOFF_MS: '300', SPAY_WEBHOOK_TIMEOUT_MS: '3000' };
     const [doomed, b, c] = await startThree(env);
     const orders = Array.from({ length: 10 }, (_, index) => signedBill({ title: `宕机 ${index}`, amount: 100 + index }, APP));
     for (const order of orders) {
@@ -113,7 +113,8 @@ describe.skipIf(postgresUrl === '')('three gateway processes on one PostgreSQL',
     doomed?.child.kill('SIGKILL');
     await doomed?.exited;
     merchantUp = true;
-    // The leases of the dead gateway run out (2 × 500 ms + 5 s) and the others take its deliveries over.
+    // The leases of the dead gateway run out (2 × 3 s + 5 s) and the others take its deliveries over. The attempt timeout
+    // is generous: an attempt that timed out while the merchant did answer would be delivered twice, as designed.
     await waitFor(() => successes.length >= orders.length, 60_000);
     const restarted = await startGatewayProcess({ SPAY_DATABASE_URL: database.url, ...env });
     await new Promise((resolve) => setTimeout(resolve, 2000));
