@@ -81,11 +81,13 @@ export async function receiveChannelReturn(context: GatewayContext, request: Gat
   return answerWith(null, 303, { Location: nextPage(bill, base), 'Cache-Control': 'no-store' });
 }
 
-function nextPage(bill: Bill, base: string): string {
+/** Where a buyer goes after a channel's return: the merchant's return_url with the result, or the gateway's result page. */
+export function nextPage(bill: Bill, base: string): string {
   if (bill.return_url === undefined) return `${base}/sandbox/result/${encodeURIComponent(bill.id)}`;
   return withResultParams(bill.return_url, { out_trade_no: bill.out_trade_no, trade_success: bill.status === 'PAID' ? 'true' : 'false', channel: bill.channel });
 }
 
-function page(title: string, body: string): string {
+/** A bare HTML page for a channel's return that cannot go on (everything in it escaped). */
+export function page(title: string, body: string): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
 }

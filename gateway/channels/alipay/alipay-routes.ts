@@ -1,10 +1,8 @@
-import { withResultParams } from '../../../src/core/return-url';
-import type { Bill } from '../../bills/bill';
 import type { GatewayContext } from '../../context';
 import { type Answer, answerWith } from '../../http/answer';
-import { escapeHtml } from '../../http/escape-html';
 import type { GatewayRequest } from '../../http/gateway-request';
 import { confirmRefund, findBillOfTrade } from '../live-payments';
+import { nextPage, page } from '../notify-routes';
 
 // Alipay's notifies are small forms; anything near this is not one.
 const NOTIFY_LIMIT = 64 * 1024;
@@ -65,11 +63,3 @@ export async function receiveAlipayReturn(context: GatewayContext, request: Gate
   return answerWith(null, 302, { Location: nextPage(bill, base), 'Cache-Control': 'no-store' });
 }
 
-function nextPage(bill: Bill, base: string): string {
-  if (bill.return_url === undefined) return `${base}/sandbox/result/${encodeURIComponent(bill.id)}`;
-  return withResultParams(bill.return_url, { out_trade_no: bill.out_trade_no, trade_success: bill.status === 'PAID' ? 'true' : 'false', channel: bill.channel });
-}
-
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
-}
