@@ -47,6 +47,9 @@ export function createWebhookDeliverer(options: DelivererOptions): WebhookDelive
   const pollMs = options.pollMs ?? 5_000;
   const owner = `${hostname()}:${process.pid}:${randomBytes(6).toString('hex')}`;
   const inFlight = new Map<string, AbortController>();
+  // When this gateway last finished an attempt of each delivery: a claim asked before then may answer the delivery as
+  // it stood before that attempt was recorded (under this gateway's own lease), and must not start it again.
+  const finishedAt = new Map<string, number>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let pumping = false;
   let again = false;
@@ -71,9 +74,13 @@ export function createWebhookDeliverer(options: DelivererOptions): WebhookDelive
     try {
       do {
         again = false;
+        const askedAt = performance.now();
         const claimed = await store.claimDeliveries(owner, new Date(), leaseMs, CLAIM_BATCH);
         if (claimed.length > 0) await options.freshApps?.();
-        for (const delivery of claimed) if (!inFlight.has(delivery.id)) start(delivery);
+        for (const delivery of claimed) {
+          if (!inFlight.has(delivery.id) && (finishedAt.get(delivery.id) ?? -1) < askedAt) start(delivery);
+        }
+        for (const [id, at] of finishedAt) if (performance.now() - at > leaseMs) finishedAt.delete(id);
       } while (again && !closed);
       const due = await store.nextDeliveryDue();
       if (due !== undefined) next = Math.min(pollMs, Math.max(due.getTime() - Date.now(), 1));
@@ -98,6 +105,7 @@ export function createWebhookDeliverer(options: DelivererOptions): WebhookDelive
         setTimeout(() => void pump(), delay).unref();
       })
       .finally(() => {
+        finishedAt.set(delivery.id, performance.now());
         inFlight.delete(delivery.id);
         if (!closed) void pump();
       });
